@@ -1,0 +1,73 @@
+/**
+ * Plain output for pipes, CI and `ssh host crystal-tui` without a terminal: each output line
+ * prefixed by its job name, then one summary line per job. Lines already delivered before a
+ * re-attach (replay) are not printed again.
+ */
+import type { JobResult, Runner, StateChange } from "../runner/runner.js";
+import { endStates } from "../runner/runner.js";
+
+export interface PlainWatch {
+	/** Resolves when every watched job has ended; true if all succeeded. */
+	done: Promise<boolean>;
+}
+
+export function formatResult(name: string, result: JobResult): string {
+	const energy = result.finalEnergyHartree === null ? "no energy" : `E = ${result.finalEnergyHartree} Ha`;
+	const parts = [energy];
+	if (result.scfConverged !== null) parts.push(result.scfConverged ? "SCF converged" : "SCF NOT converged");
+	if (result.optConverged !== null)
+		parts.push(result.optConverged ? "optimisation converged" : "optimisation NOT converged");
+	if (result.exitCode !== null && result.exitCode !== 0) parts.push(`exit ${result.exitCode}`);
+	if (result.errors[0]) parts.push(result.errors[0]);
+	return `[${name}] ${result.success ? "done" : "FAILED"}: ${parts.join(", ")}`;
+}
+
+export function watchPlain(
+	runner: Runner,
+	jobs: { id: string; name: string }[],
+	write: (text: string) => void,
+): PlainWatch {
+	const names = new Map(jobs.map((j) => [j.id, j.name]));
+	const open = new Set(jobs.map((j) => j.id));
+	let allGood = true;
+	const done = new Promise<boolean>((resolve) => {
+		const finish = (id: string, good: boolean) => {
+			if (!open.delete(id)) return;
+			if (!good) allGood = false;
+			if (open.size === 0) {
+				runner.off("output", onOutput);
+				runner.off("state", onState);
+				runner.off("result", onResult);
+				resolve(allGood);
+			}
+		};
+		const onOutput = (id: string, batch: { lines: string[]; replay: boolean }) => {
+			const name = names.get(id);
+			if (!name || batch.replay) return;
+			write(batch.lines.map((l) => `[${name}] ${l}\n`).join(""));
+		};
+		const results = new Map<string, JobResult>();
+		const onResult = (id: string, result: JobResult) => {
+			const name = names.get(id);
+			if (!name) return;
+			results.set(id, result);
+			write(`${formatResult(name, result)}\n`);
+		};
+		const onState = (id: string, change: StateChange) => {
+			const name = names.get(id);
+			if (!name) return;
+			if (change.state === "queued" || change.state === "starting") return;
+			if (endStates.has(change.state)) {
+				if (!results.has(id)) {
+					write(`[${name}] ${change.state}${change.detail ? `: ${change.detail}` : ""}\n`);
+				}
+				finish(id, change.state === "finished" && (results.get(id)?.success ?? false));
+			}
+		};
+		runner.on("output", onOutput);
+		runner.on("state", onState);
+		runner.on("result", onResult);
+		if (open.size === 0) resolve(true);
+	});
+	return { done };
+}

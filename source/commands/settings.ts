@@ -1,0 +1,48 @@
+/**
+ * From command-line flags (and, later, the configuration files) to the project settings every
+ * mode uses. Flags win over configuration; configuration wins over built-in defaults.
+ */
+
+import type { ProjectSettings } from "../jobs/project.js";
+import { LaunchError, type RunnerKind } from "../runner/runner.js";
+
+export interface CommonFlags {
+	runner?: string;
+	host?: string;
+	ranks?: number;
+	threads?: number;
+	maxJobs?: number;
+	crystalDir?: string;
+	keepScratch?: boolean;
+}
+
+const runnerKinds: RunnerKind[] = ["local", "ssh", "slurm"];
+
+export function settingsFrom(flags: CommonFlags): ProjectSettings {
+	const runner = (flags.runner ?? "local") as RunnerKind;
+	if (!runnerKinds.includes(runner)) {
+		throw new LaunchError(`--runner ${flags.runner}: expected one of ${runnerKinds.join(", ")}`);
+	}
+	if (runner !== "local" && !flags.host) {
+		throw new LaunchError(
+			`--runner ${runner} needs --host NAME (a [hosts.NAME] or [clusters.NAME] of crystal-tui.toml)`,
+		);
+	}
+	const positive = (value: number | undefined, flag: string, fallback: number): number => {
+		if (value === undefined) return fallback;
+		if (!Number.isInteger(value) || value < 1)
+			throw new LaunchError(`${flag} ${value}: expected a whole number of at least 1`);
+		return value;
+	};
+	return {
+		runner,
+		...(flags.host ? { host: flags.host } : {}),
+		parallelism: {
+			ranks: positive(flags.ranks, "--ranks", 1),
+			threads: positive(flags.threads, "--threads", 1),
+		},
+		...(flags.maxJobs !== undefined ? { maxJobs: positive(flags.maxJobs, "--max-jobs", 1) } : {}),
+		crystalDir: flags.crystalDir ?? null,
+		keepScratch: flags.keepScratch ?? false,
+	};
+}

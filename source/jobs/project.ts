@@ -1,0 +1,222 @@
+/**
+ * A project folder and its jobs: the decks found in it, the state store, the runner and its
+ * backends. The cockpit, `run`, `status` and `stop` all work through one of these.
+ */
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Backend } from "../runner/backend.js";
+import { JobRunner } from "../runner/job-runner.js";
+import { LocalBackend } from "../runner/local.js";
+import { coresOf, defaultMaxJobs } from "../runner/queue.js";
+import {
+	activeStates,
+	type JobSpec,
+	LaunchError,
+	type Parallelism,
+	type RunnerKind,
+} from "../runner/runner.js";
+import type { JobsController, LogSlice, ProjectJob } from "./controller.js";
+import { type FoundDeck, findDecks } from "./discover.js";
+import { StateStore } from "./state-store.js";
+
+export interface ProjectSettings {
+	runner: RunnerKind;
+	host?: string;
+	parallelism: Parallelism;
+	/** Jobs running at once on this machine; default: as many as fit the cores. */
+	maxJobs?: number;
+	crystalDir?: string | null;
+	keepScratch?: boolean;
+	graceMs?: number;
+	pollMs?: number;
+	/** Backends for ssh and slurm, made from the configuration by the caller. */
+	remoteBackend?: (job: JobSpec) => Backend;
+}
+
+export class Project implements JobsController {
+	readonly runner: JobRunner;
+	private decks: FoundDeck[] = [];
+	private readonly local: LocalBackend;
+
+	private constructor(
+		readonly projectDir: string,
+		readonly store: StateStore,
+		private readonly settings: ProjectSettings,
+	) {
+		this.local = new LocalBackend({ crystalDir: settings.crystalDir ?? null });
+		const perJob = settings.parallelism.ranks * settings.parallelism.threads;
+		this.runner = new JobRunner({
+			store,
+			backendFor: (job) => this.backendFor(job),
+			maxJobs: settings.maxJobs ?? defaultMaxJobs(perJob),
+			graceMs: settings.graceMs,
+			pollMs: settings.pollMs,
+		});
+	}
+
+	static async open(projectDir: string, settings: ProjectSettings): Promise<Project> {
+		const project = new Project(resolve(projectDir), new StateStore(resolve(projectDir)), settings);
+		await project.rescan();
+		return project;
+	}
+
+	/** Finds the decks again (a deck added while the cockpit runs shows up). */
+	async rescan(): Promise<void> {
+		this.decks = await findDecks(this.projectDir);
+	}
+
+	private backendFor(job: JobSpec): Backend {
+		if (job.runner === "local") return this.local;
+		if (!this.settings.remoteBackend) {
+			throw new LaunchError(
+				`the ${job.runner} runner needs a host: pass --host NAME defined in crystal-tui.toml`,
+			);
+		}
+		return this.settings.remoteBackend(job);
+	}
+
+	/** The spec a new run of a deck gets from the current settings. */
+	specFor(deck: FoundDeck): JobSpec {
+		return {
+			id: deck.id,
+			name: deck.name,
+			dir: deck.dir,
+			runner: this.settings.runner,
+			...(this.settings.host ? { host: this.settings.host } : {}),
+			parallelism: this.settings.parallelism,
+			keepScratch: this.settings.keepScratch ?? false,
+		};
+	}
+
+	deck(id: string): FoundDeck {
+		const deck = this.decks.find((d) => d.id === id);
+		if (!deck) throw new LaunchError(`no deck ${id}.d12 in ${this.projectDir}`);
+		return deck;
+	}
+
+	/** Job ids from what a user typed: a deck path (`mgo.d12`, `sub/mgo`) or a job id. */
+	resolveJob(typed: string): string {
+		const absolute = resolve(typed);
+		const asDeck = this.decks.find(
+			(d) => join(d.dir, `${d.name}.d12`) === absolute || join(d.dir, d.name) === absolute,
+		);
+		if (asDeck) return asDeck.id;
+		const id = typed.replace(/\.d12$/, "");
+		if (this.decks.some((d) => d.id === id) || this.store.get(id)) return id;
+		throw new LaunchError(`no deck: ${typed} is not a .d12 deck of ${this.projectDir}`);
+	}
+
+	jobs(): ProjectJob[] {
+		const records = new Map(this.store.list().map((r) => [r.jobId, r]));
+		const ids = new Set([...this.decks.map((d) => d.id), ...records.keys()]);
+		return [...ids].sort().map((id) => {
+			const record = records.get(id);
+			const deck = this.decks.find((d) => d.id === id);
+			const spec = record?.spec ?? (deck ? this.specFor(deck) : undefined);
+			return {
+				spec: spec as JobSpec,
+				deckPath: deck?.deckPath ?? `${id}.d12`,
+				state: record?.state ?? "idle",
+				startedAt: record?.startedAt ?? null,
+				endedAt: record?.endedAt ?? null,
+				result: record?.result ?? null,
+			};
+		});
+	}
+
+	async checkStartable(id: string): Promise<void> {
+		await this.runner.check(this.specFor(this.deck(id)));
+	}
+
+	async start(id: string): Promise<void> {
+		await this.runner.start(this.specFor(this.deck(id)));
+	}
+
+	async stop(id: string, options: { force?: boolean } = {}): Promise<void> {
+		await this.runner.stop(id, options);
+	}
+
+	async restart(id: string): Promise<void> {
+		const record = this.store.get(id);
+		if (record && activeStates.has(record.state)) {
+			await this.runner.stop(id);
+			await this.waitForEnd(id);
+		}
+		await this.start(id);
+	}
+
+	/** Resolves when the job is no longer active (its end was reported). */
+	waitForEnd(id: string, timeoutMs = 60_000): Promise<void> {
+		return new Promise((resolveEnd) => {
+			const done = () => {
+				clearInterval(timer);
+				resolveEnd();
+			};
+			const check = () => {
+				const record = this.store.get(id);
+				if (!record || !activeStates.has(record.state)) done();
+			};
+			const timer = setInterval(check, 100);
+			setTimeout(done, timeoutMs);
+			check();
+		});
+	}
+
+	async readLog(id: string, start: number, count: number): Promise<LogSlice> {
+		const record = this.store.get(id);
+		const deck = this.decks.find((d) => d.id === id);
+		const dir =
+			record?.spec.runner === "local" || !record ? (deck?.dir ?? record?.spec.dir) : record.spec.dir;
+		const name = deck?.name ?? record?.spec.name;
+		if (!dir || !name) return { lines: [], total: 0 };
+		try {
+			const lines = (await readFile(join(dir, `${name}.out`), "utf8")).split(/\r?\n/);
+			if (lines.at(-1) === "") lines.pop();
+			return { lines: lines.slice(Math.max(0, start), Math.max(0, start) + count), total: lines.length };
+		} catch {
+			return { lines: [], total: 0 };
+		}
+	}
+
+	async reattach(): Promise<string[]> {
+		const attached: string[] = [];
+		for (const record of this.store.list()) {
+			if (record.state === "queued" && !record.handle) continue;
+			if ((await this.runner.attach(record.jobId)) && activeStates.has(record.state)) {
+				attached.push(record.jobId);
+			}
+		}
+		return attached;
+	}
+
+	/** Jobs still waiting for a slot when the last crystal-tui quit were never launched: they
+	 * take their place in the queue again. Returns their ids. */
+	async resumeQueued(): Promise<string[]> {
+		const resumed: string[] = [];
+		for (const record of this.store.list()) {
+			if (record.state !== "queued" || record.handle) continue;
+			try {
+				await this.runner.start(record.spec);
+				resumed.push(record.jobId);
+			} catch (error) {
+				this.store.put({ ...record, state: "failed", detail: (error as Error).message, endedAt: Date.now() });
+			}
+		}
+		return resumed;
+	}
+
+	async detach(): Promise<string[]> {
+		await this.runner.detachAll();
+		const running = this.store
+			.list()
+			.filter((r) => activeStates.has(r.state))
+			.map((r) => r.jobId);
+		this.store.close();
+		return running;
+	}
+
+	/** Cores a job of the current settings takes, for messages. */
+	get coresPerJob(): number {
+		return coresOf({ parallelism: this.settings.parallelism } as JobSpec);
+	}
+}

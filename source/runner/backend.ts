@@ -1,0 +1,78 @@
+/**
+ * What a backend (local, ssh, slurm) must do. The shared runner (`job-runner.ts`) owns the
+ * queue, the state store, the parser and the events; a backend only launches the generated job
+ * script somewhere, reads files there and signals the job. So the three differ only in how they
+ * launch the script and how they read a file (DESIGN.md, "One job, every backend").
+ */
+import type { DeckInfo } from "../crystal/deck.js";
+import type { JobSpec, RunnerKind } from "./runner.js";
+
+/** Where a launched job lives, persisted in the state store so a later crystal-tui re-attaches. */
+export interface JobHandle {
+	runner: RunnerKind;
+	host?: string;
+	/** Job folder on the machine that runs the job (remote path for ssh/slurm). */
+	workDir: string;
+	/** Folder with the job script, PID record and exit record (on the machine that runs it). */
+	runDir: string;
+	/** Process group of the job script (local, ssh); null for slurm. */
+	pgid: number | null;
+	/** Start time of the group leader (clock ticks since boot, /proc/PID/stat field 22): tells a
+	 * recycled PID from ours. */
+	pidStart: string | null;
+	/** SLURM job id. */
+	slurmJobId?: string;
+	launchedAt: number;
+}
+
+/** Written atomically by the job script as its last act. */
+export interface ExitRecord {
+	/** CRYSTAL's exit status, 128+N when killed by signal N. */
+	code: number;
+	/** Epoch seconds when the script finished. */
+	endedAt: number;
+	/** Epoch seconds when the script started. */
+	startedAt: number | null;
+	/** "completed" or "terminated" (the script caught SIGTERM). */
+	how: "completed" | "terminated";
+}
+
+export type Liveness =
+	| { alive: true; detail?: string }
+	| { alive: false; exit: ExitRecord | null; detail?: string };
+
+export interface FollowCallbacks {
+	/** Bytes of NAME.out from the requested offset on, in order, without gaps. */
+	data(chunk: Buffer): void;
+	/** A transient failure (connection dropped); the backend retries by itself. */
+	trouble(message: string): void;
+}
+
+export interface Follower {
+	/** Ask for whatever has been appended so far now (e.g. before reading the exit record). */
+	drain(): Promise<void>;
+	close(): void;
+}
+
+export interface Backend {
+	readonly kind: RunnerKind;
+	/** Checks that need the machine (CRYSTAL found, host reachable, inputs present there).
+	 * Throws LaunchError with a clear message; starts nothing. */
+	preflight(job: JobSpec): Promise<void>;
+	/** Write the job script (made with script.ts `jobScript`, with this backend's paths,
+	 * executables and scheduler header), stage what the remote side needs, move an earlier
+	 * NAME.out aside to NAME.out.prev, remove stale PID/exit records, and launch. */
+	launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle>;
+	/** Is the job still running? Reads the exit record when it is not. */
+	liveness(handle: JobHandle): Promise<Liveness>;
+	/** Liveness of many jobs with one query (SLURM: one squeue for all). */
+	livenessMany?(handles: JobHandle[]): Promise<Map<JobHandle, Liveness>>;
+	/** Follow NAME.out from a byte offset. */
+	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower;
+	/** SIGTERM the whole job (then SIGKILL after graceMs), or SIGKILL at once when forced. */
+	kill(handle: JobHandle, options: { force: boolean; graceMs: number }): Promise<void>;
+	/** Bring results back to the local job folder after the end (ssh, remote slurm). */
+	retrieve?(handle: JobHandle, job: JobSpec): Promise<void>;
+	/** Release connections and timers. */
+	close(): Promise<void>;
+}

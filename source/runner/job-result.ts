@@ -1,0 +1,77 @@
+/**
+ * From the parser's verdict and the exit record to the JobResult and end state. A run counts
+ * as a success only if CRYSTAL exited 0, terminated normally, its SCF (and optimisation)
+ * converged and it printed no error: a MAXCYCLE stop that still terminates normally is a
+ * failure, never shown as converged.
+ */
+import type { CrystalResult } from "../crystal/result.js";
+import type { ExitRecord } from "./backend.js";
+import type { JobResult, JobState } from "./runner.js";
+
+export function jobResult(
+	jobId: string,
+	crystal: CrystalResult,
+	exit: ExitRecord | null,
+	wallTimeSeconds: number | null,
+): JobResult {
+	const exitCode = exit?.code ?? null;
+	const success =
+		exitCode === 0 &&
+		crystal.terminatedNormally &&
+		crystal.scfConverged !== false &&
+		crystal.optConverged !== false &&
+		crystal.errors.length === 0;
+	return {
+		jobId,
+		success,
+		finalEnergyHartree: crystal.finalEnergyHartree,
+		scfConverged: crystal.scfConverged,
+		optConverged: crystal.optConverged,
+		errors: crystal.errors,
+		warnings: crystal.warnings,
+		exitCode,
+		wallTimeSeconds,
+		crystal,
+	};
+}
+
+/** The end state: cancelled when stopped, lost when it vanished without a record. */
+export function endState(result: JobResult, exit: ExitRecord | null, stopRequested: boolean): JobState {
+	if (exit?.how === "terminated" || (stopRequested && !result.success)) return "cancelled";
+	if (!exit) return "lost";
+	return result.success ? "finished" : "failed";
+}
+
+export function endDetail(result: JobResult, exit: ExitRecord | null, state: JobState): string {
+	switch (state) {
+		case "finished":
+			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
+		case "cancelled":
+			return "stopped";
+		case "lost":
+			return "ended without an exit record (killed, or the machine restarted)";
+		default: {
+			if (result.scfConverged === false) return "SCF did not converge";
+			if (result.optConverged === false) return "optimisation did not converge";
+			if (result.errors[0]) return result.errors[0];
+			if (exit && exit.code !== 0) return exitDescription(exit.code);
+			return "CRYSTAL did not terminate normally";
+		}
+	}
+}
+
+export function exitDescription(code: number): string {
+	if (code === 127) return "exit 127: CRYSTAL executable not found";
+	if (code > 128 && code < 160) {
+		const names: Record<number, string> = {
+			6: "SIGABRT",
+			9: "SIGKILL",
+			11: "SIGSEGV",
+			15: "SIGTERM",
+			7: "SIGBUS",
+		};
+		const signal = code - 128;
+		return `killed by ${names[signal] ?? `signal ${signal}`} (exit ${code})`;
+	}
+	return `exit ${code}`;
+}

@@ -1,0 +1,346 @@
+/**
+ * The runner every caller uses, whatever the backend: it queues jobs, launches them through a
+ * backend, follows NAME.out by byte offset into the parser, persists what a later crystal-tui
+ * needs to re-attach, and turns it all into typed events. Backends only launch, read, signal.
+ */
+import { EventEmitter } from "node:events";
+import type { DeckInfo } from "../crystal/deck.js";
+import { CrystalParser } from "../crystal/parser.js";
+import type { Backend, ExitRecord, Follower, JobHandle } from "./backend.js";
+import { endDetail, endState, jobResult } from "./job-result.js";
+import { LineSplitter } from "./lines.js";
+import { checkDeck } from "./preflight.js";
+import { type DependencyStatus, LaunchQueue } from "./queue.js";
+import type { RunRecord, RunStore } from "./run-store.js";
+import {
+	activeStates,
+	type JobSpec,
+	type JobState,
+	LaunchError,
+	type Runner,
+	type RunnerEvents,
+	type StopOptions,
+} from "./runner.js";
+
+export interface JobRunnerOptions {
+	store: RunStore;
+	/** The backend for a job (one per runner kind and host, owned by the caller). */
+	backendFor(job: JobSpec): Backend;
+	/** Jobs running at once on this machine (SLURM jobs are queued by SLURM, not here). */
+	maxJobs: number;
+	/** Between SIGTERM and SIGKILL on stop. */
+	graceMs?: number;
+	/** How often running jobs are checked for their end. */
+	pollMs?: number;
+}
+
+/** A job being followed: its output position, parser and follower. */
+interface Tracker {
+	job: JobSpec;
+	handle: JobHandle;
+	parser: CrystalParser;
+	splitter: LineSplitter;
+	follower: Follower | null;
+	/** Lines ending at or before this offset were delivered before a re-attach. */
+	replayUntil: number;
+	lastProgress: string;
+	ending: boolean;
+}
+
+export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
+	private readonly store: RunStore;
+	private readonly queue: LaunchQueue;
+	private readonly trackers = new Map<string, Tracker>();
+	private readonly launching = new Set<string>();
+	private readonly decks = new Map<string, DeckInfo>();
+	private readonly graceMs: number;
+	private readonly pollMs: number;
+	private timer: NodeJS.Timeout | null = null;
+	private polling = false;
+
+	constructor(private readonly options: JobRunnerOptions) {
+		super();
+		this.store = options.store;
+		this.queue = new LaunchQueue(options.maxJobs);
+		this.graceMs = options.graceMs ?? 10_000;
+		this.pollMs = options.pollMs ?? 1000;
+	}
+
+	isRunning(jobId: string): boolean {
+		return this.trackers.has(jobId) || this.launching.has(jobId) || this.queue.has(jobId);
+	}
+
+	/** Everything start() checks, without starting: already running, deck and its files,
+	 * CRYSTAL found. Throws LaunchError naming the file or setting. */
+	async check(job: JobSpec): Promise<DeckInfo> {
+		if (this.isRunning(job.id)) throw new LaunchError(`${job.id} is already queued or running`);
+		const backend = this.options.backendFor(job);
+		const earlier = this.store.get(job.id);
+		if (earlier?.handle && activeStates.has(earlier.state)) {
+			const live = await backend.liveness(earlier.handle);
+			if (live.alive) {
+				throw new LaunchError(
+					`${job.name} is already running in ${job.dir} (started ${new Date(earlier.startedAt ?? 0).toLocaleString()}): stop it first, or open crystal-tui there to watch it`,
+				);
+			}
+		}
+		const deck = await checkDeck(job.dir, job.name);
+		await backend.preflight(job);
+		return deck;
+	}
+
+	async start(job: JobSpec): Promise<void> {
+		const deck = await this.check(job);
+		this.decks.set(job.id, deck);
+		this.store.put({
+			jobId: job.id,
+			spec: job,
+			state: "queued",
+			detail: null,
+			handle: null,
+			offset: 0,
+			startedAt: null,
+			endedAt: null,
+			stopRequested: false,
+			result: null,
+		});
+		if (job.runner === "slurm") {
+			// SLURM queues the job itself: submit at once.
+			void this.launch(job);
+			return;
+		}
+		this.queue.push(job);
+		this.setState(job.id, "queued", "waiting for a free slot");
+		this.pump();
+	}
+
+	async stop(jobId: string, options: StopOptions = {}): Promise<void> {
+		const queued = this.queue.remove(jobId);
+		if (queued) {
+			this.finishWithoutRun(jobId, "cancelled", "removed from the queue");
+			return;
+		}
+		const record = this.store.get(jobId);
+		const handle = this.trackers.get(jobId)?.handle ?? record?.handle;
+		if (!record || !handle || !activeStates.has(record.state)) {
+			throw new LaunchError(`${jobId} is not running`);
+		}
+		this.store.put({ ...record, stopRequested: true, state: "stopping", detail: "stopping" });
+		this.emit("state", jobId, { state: "stopping", detail: options.force ? "killing" : "stopping" });
+		await this.options
+			.backendFor(record.spec)
+			.kill(handle, { force: options.force ?? false, graceMs: this.graceMs });
+		// The poll notices the end and reports it; speed it up when we are following the job.
+		if (this.trackers.has(jobId)) await this.poll();
+	}
+
+	async attach(jobId: string): Promise<boolean> {
+		if (this.trackers.has(jobId)) return true;
+		const record = this.store.get(jobId);
+		if (!record?.handle) return false;
+		if (!activeStates.has(record.state) && !record.result) return false;
+		this.follow(record.spec, record.handle, record.offset, record);
+		if (!activeStates.has(record.state)) {
+			// Ended and already reported: replay its output for the view, then its result.
+			const tracker = this.trackers.get(jobId);
+			if (tracker?.follower) await tracker.follower.drain();
+			this.stopFollowing(jobId, true);
+			if (record.result) this.emit("result", jobId, record.result);
+			return true;
+		}
+		this.ensurePolling();
+		return true;
+	}
+
+	/** Check every followed job for its end now, instead of at the next poll. */
+	async refresh(): Promise<void> {
+		await this.poll();
+	}
+
+	async detachAll(): Promise<void> {
+		if (this.timer) clearInterval(this.timer);
+		this.timer = null;
+		for (const id of [...this.trackers.keys()]) this.stopFollowing(id, false);
+	}
+
+	private pump(): void {
+		const running =
+			[...this.trackers.values()].filter((t) => t.job.runner !== "slurm").length + this.launching.size;
+		const { launch, blocked } = this.queue.take(running, (id) => this.dependencyStatus(id));
+		for (const job of blocked) this.finishWithoutRun(job.id, "cancelled", "a job it depends on failed");
+		for (const job of launch) void this.launch(job);
+		for (const id of this.queuedIds()) {
+			this.emit("state", id, { state: "queued", detail: `queued: ${this.queue.position(id) - 1} ahead` });
+		}
+	}
+
+	private queuedIds(): string[] {
+		return this.store
+			.list()
+			.filter((r) => r.state === "queued" && this.queue.has(r.jobId))
+			.map((r) => r.jobId);
+	}
+
+	private dependencyStatus(jobId: string): DependencyStatus {
+		const record = this.store.get(jobId);
+		if (!record) return "failed";
+		if (record.state === "finished") return "ok";
+		return activeStates.has(record.state) ? "waiting" : "failed";
+	}
+
+	private async launch(job: JobSpec): Promise<void> {
+		this.launching.add(job.id);
+		this.setState(job.id, "starting");
+		try {
+			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name));
+			const handle = await this.options.backendFor(job).launch(job, deck);
+			const record = this.store.get(job.id);
+			if (!record) throw new Error(`no record for ${job.id}`);
+			this.store.put({ ...record, handle, state: "running", startedAt: handle.launchedAt, offset: 0 });
+			this.follow(job, handle, 0, null);
+			this.launching.delete(job.id);
+			this.emit("state", job.id, { state: "running", detail: "running" });
+			this.ensurePolling();
+		} catch (error) {
+			this.launching.delete(job.id);
+			const message = error instanceof Error ? error.message : String(error);
+			this.emit("error", job.id, error instanceof Error ? error : new Error(message));
+			this.finishWithoutRun(job.id, "failed", `could not start: ${message}`);
+		}
+		this.pump();
+	}
+
+	private follow(job: JobSpec, handle: JobHandle, replayUntil: number, _record: RunRecord | null): void {
+		const tracker: Tracker = {
+			job,
+			handle,
+			parser: new CrystalParser(),
+			splitter: new LineSplitter(0),
+			follower: null,
+			replayUntil,
+			lastProgress: "",
+			ending: false,
+		};
+		this.trackers.set(job.id, tracker);
+		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
+			data: (chunk) => this.onData(tracker, chunk),
+			trouble: (message) => this.emit("state", job.id, { state: "running", detail: message }),
+		});
+	}
+
+	private onData(tracker: Tracker, chunk: Buffer): void {
+		tracker.parser.feed(chunk);
+		const { lines, offset } = tracker.splitter.push(chunk);
+		this.deliver(tracker, lines, offset);
+	}
+
+	private deliver(tracker: Tracker, lines: string[], offset: number): void {
+		if (lines.length === 0) return;
+		const id = tracker.job.id;
+		const replay = offset <= tracker.replayUntil;
+		this.emit("output", id, { lines, offset, replay });
+		if (!replay) this.store.setOffset(id, offset);
+		const progress = tracker.parser.progress();
+		const key = JSON.stringify(progress);
+		if (key !== tracker.lastProgress) {
+			tracker.lastProgress = key;
+			this.emit("progress", id, progress);
+		}
+	}
+
+	private ensurePolling(): void {
+		if (this.timer) return;
+		// Not unref'd: while jobs are followed, the process stays to report them.
+		this.timer = setInterval(() => void this.poll(), this.pollMs);
+	}
+
+	/** Checks every followed job for its end (one query per backend where it can). */
+	private async poll(): Promise<void> {
+		if (this.polling) return;
+		this.polling = true;
+		try {
+			const live = [...this.trackers.values()].filter((t) => !t.ending);
+			const byBackend = new Map<Backend, Tracker[]>();
+			for (const t of live) {
+				const backend = this.options.backendFor(t.job);
+				byBackend.set(backend, [...(byBackend.get(backend) ?? []), t]);
+			}
+			for (const [backend, trackers] of byBackend) {
+				const results = backend.livenessMany
+					? await backend.livenessMany(trackers.map((t) => t.handle))
+					: new Map(
+							await Promise.all(
+								trackers.map(async (t) => [t.handle, await backend.liveness(t.handle)] as const),
+							),
+						);
+				for (const t of trackers) {
+					const l = results.get(t.handle);
+					if (!l) continue;
+					if (l.alive) {
+						if (l.detail) this.emit("state", t.job.id, { state: "running", detail: l.detail });
+						continue;
+					}
+					await this.finish(t, l.exit);
+				}
+			}
+		} catch (error) {
+			this.emit("error", null, error instanceof Error ? error : new Error(String(error)));
+		} finally {
+			this.polling = false;
+		}
+		if (this.trackers.size === 0 && this.timer) {
+			clearInterval(this.timer);
+			this.timer = null;
+		}
+	}
+
+	private async finish(tracker: Tracker, exit: ExitRecord | null): Promise<void> {
+		tracker.ending = true;
+		const { job, handle } = tracker;
+		const backend = this.options.backendFor(job);
+		await tracker.follower?.drain();
+		const last = tracker.splitter.flush();
+		this.deliver(tracker, last.lines, last.offset);
+		tracker.parser.end();
+		try {
+			await backend.retrieve?.(handle, job);
+		} catch (error) {
+			this.emit("error", job.id, error instanceof Error ? error : new Error(String(error)));
+		}
+		const record = this.store.get(job.id);
+		const endedAt = exit ? exit.endedAt * 1000 : Date.now();
+		const startedAt = exit?.startedAt ? exit.startedAt * 1000 : (record?.startedAt ?? handle.launchedAt);
+		const result = jobResult(
+			job.id,
+			tracker.parser.result(),
+			exit,
+			Math.max(0, (endedAt - startedAt) / 1000),
+		);
+		const state = endState(result, exit, record?.stopRequested ?? false);
+		const detail = endDetail(result, exit, state);
+		this.stopFollowing(job.id, true);
+		if (record) this.store.put({ ...record, state, detail, endedAt, result, offset: last.offset });
+		this.emit("progress", job.id, tracker.parser.progress());
+		this.emit("result", job.id, result);
+		this.emit("state", job.id, { state, detail });
+		this.pump();
+	}
+
+	private stopFollowing(jobId: string, forget: boolean): void {
+		const tracker = this.trackers.get(jobId);
+		tracker?.follower?.close();
+		if (forget || tracker) this.trackers.delete(jobId);
+	}
+
+	private finishWithoutRun(jobId: string, state: JobState, detail: string): void {
+		const record = this.store.get(jobId);
+		if (record) this.store.put({ ...record, state, detail, endedAt: Date.now() });
+		this.emit("state", jobId, { state, detail });
+	}
+
+	private setState(jobId: string, state: JobState, detail?: string): void {
+		const record = this.store.get(jobId);
+		if (record) this.store.put({ ...record, state, detail: detail ?? null });
+		this.emit("state", jobId, detail ? { state, detail } : { state });
+	}
+}

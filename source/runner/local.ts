@@ -1,0 +1,152 @@
+/**
+ * The local backend: runs the job script on this machine, detached in its own session (setsid)
+ * so that it outlives crystal-tui, the terminal and the SSH connection crystal-tui came in on.
+ * The script's process group holds CRYSTAL and every MPI rank, so a stop signals the group.
+ */
+import { spawn } from "node:child_process";
+import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DeckInfo } from "../crystal/deck.js";
+import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { findCrystal } from "./crystal-location.js";
+import { parseExitRecord } from "./exit-record.js";
+import { groupAlive, processStartTime, signalGroup } from "./process-group.js";
+import { type JobSpec, LaunchError } from "./runner.js";
+import { jobScript, programFor } from "./script.js";
+import { followFile } from "./tail.js";
+
+export interface LocalBackendOptions {
+	/** Folder with the CRYSTAL executables (--crystal-dir); else CRY23_EXEDIR, else PATH. */
+	crystalDir?: string | null;
+	/** Environment the job runs with (defaults to this process's). */
+	env?: NodeJS.ProcessEnv;
+	/** Where scratch folders are made; null: $CRYSTAL_TUI_SCRATCH, $TMPDIR or /tmp. */
+	scratchRoot?: string | null;
+}
+
+/** Where a job's script, PID record and exit record live, beside its deck. */
+export const runDirOf = (jobDir: string, name: string): string => join(jobDir, ".crystal-tui", "runs", name);
+
+export class LocalBackend implements Backend {
+	readonly kind = "local" as const;
+
+	constructor(private readonly options: LocalBackendOptions = {}) {}
+
+	private get env(): NodeJS.ProcessEnv {
+		return this.options.env ?? process.env;
+	}
+
+	async preflight(job: JobSpec): Promise<void> {
+		const program = programFor(job.parallelism);
+		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
+		if (!found.dir) throw new LaunchError(found.message);
+		if (job.parallelism.ranks > 1) {
+			const mpirun = await findCrystal("mpirun", found.dir, this.env);
+			if (!mpirun.dir) {
+				throw new LaunchError(
+					`${job.parallelism.ranks} MPI ranks asked for, but no mpirun was found on PATH: load your MPI module, or run with --ranks 1`,
+				);
+			}
+		}
+	}
+
+	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
+		const program = programFor(job.parallelism);
+		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
+		if (!found.dir) throw new LaunchError(found.message);
+		const runDir = runDirOf(job.dir, job.name);
+		await mkdir(runDir, { recursive: true });
+		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
+		// A new run starts a new NAME.out; the previous one stays beside it as NAME.out.prev.
+		const out = join(job.dir, `${job.name}.out`);
+		await rename(out, `${out}.prev`).catch(() => undefined);
+		const scriptPath = join(runDir, "job.sh");
+		const text = jobScript({
+			name: job.name,
+			jobDir: job.dir,
+			runDir,
+			scratchRoot: this.options.scratchRoot ?? null,
+			isOptimisation: deck.kind === "optgeom",
+			parallelism: job.parallelism,
+			exeDir: found.dir,
+			mpiLauncher: "mpirun",
+			keepScratch: job.keepScratch ?? false,
+		});
+		await writeFile(scriptPath, text, { mode: 0o700 });
+		await chmod(scriptPath, 0o700);
+		const launchedAt = Date.now();
+		// A plain detached spawn (setsid), unref'd: the job is not crystal-tui's child in any way
+		// that matters, and nothing of crystal-tui waits for it or kills it on exit.
+		const child = spawn("/bin/sh", [scriptPath], {
+			cwd: job.dir,
+			env: this.env,
+			detached: true,
+			stdio: "ignore",
+		});
+		child.on("error", () => undefined);
+		child.unref();
+		const pid = child.pid;
+		if (!pid) throw new LaunchError(`could not start /bin/sh for ${job.name}`);
+		await waitForFile(join(runDir, "pid"), 5000);
+		return {
+			runner: "local",
+			workDir: job.dir,
+			runDir,
+			pgid: pid,
+			pidStart: await processStartTime(pid),
+			launchedAt,
+		};
+	}
+
+	async liveness(handle: JobHandle): Promise<Liveness> {
+		const exit = await readExit(handle.runDir);
+		if (exit) return { alive: false, exit };
+		if (handle.pgid && (await groupAlive(handle.pgid, handle.pidStart))) return { alive: true };
+		// The record is written just before the script exits: read once more after the check.
+		return { alive: false, exit: await readExit(handle.runDir) };
+	}
+
+	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
+		return followFile(join(handle.workDir, `${name}.out`), offset, callbacks);
+	}
+
+	async kill(handle: JobHandle, options: { force: boolean; graceMs: number }): Promise<void> {
+		if (!handle.pgid) return;
+		if (!(await groupAlive(handle.pgid, handle.pidStart))) return;
+		if (options.force) {
+			signalGroup(handle.pgid, "SIGKILL");
+			return;
+		}
+		signalGroup(handle.pgid, "SIGTERM");
+		const deadline = Date.now() + options.graceMs;
+		while (Date.now() < deadline) {
+			await sleep(100);
+			if (!(await groupAlive(handle.pgid, null))) return;
+		}
+		signalGroup(handle.pgid, "SIGKILL");
+	}
+
+	async close(): Promise<void> {}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readExit(runDir: string) {
+	try {
+		return parseExitRecord(await readFile(join(runDir, "exit"), "utf8"));
+	} catch {
+		return null;
+	}
+}
+
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		try {
+			await readFile(path);
+			return;
+		} catch {
+			await sleep(20);
+		}
+	}
+}

@@ -1,0 +1,49 @@
+/**
+ * Checks every backend shares before anything is started: the deck is there and readable, and
+ * the files it says it reads exist (GUESSP needs NAME.f9, EXTERNAL needs NAME.gui, an
+ * optimisation RESTART needs NAME.optinfo). Each failure names the file and the fix.
+ */
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type DeckInfo, readDeck } from "../crystal/deck.js";
+import { LaunchError } from "./runner.js";
+
+const exists = async (path: string): Promise<boolean> => {
+	try {
+		await access(path);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+export async function checkDeck(dir: string, name: string): Promise<DeckInfo> {
+	const deckPath = join(dir, `${name}.d12`);
+	let text: string;
+	try {
+		text = await readFile(deckPath, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new LaunchError(
+			code === "ENOENT" ? `no deck: ${deckPath} does not exist` : `cannot read the deck ${deckPath}: ${code}`,
+		);
+	}
+	if (!text.trim()) throw new LaunchError(`the deck ${deckPath} is empty`);
+	const deck = readDeck(text);
+	if (deck.readsWaveFunction && !(await exists(join(dir, `${name}.f9`)))) {
+		throw new LaunchError(
+			`${name}.d12 asks for GUESSP but ${join(dir, `${name}.f9`)} is missing: copy the fort.9 of the earlier run there, or remove GUESSP`,
+		);
+	}
+	if (deck.readsExternalGeometry && !(await exists(join(dir, `${name}.gui`)))) {
+		throw new LaunchError(
+			`${name}.d12 reads its geometry with EXTERNAL but ${join(dir, `${name}.gui`)} is missing: put the geometry (fort.34 format) there`,
+		);
+	}
+	if (deck.restartsOptimisation && !(await exists(join(dir, `${name}.optinfo`)))) {
+		throw new LaunchError(
+			`${name}.d12 restarts an optimisation (RESTART in OPTGEOM) but ${join(dir, `${name}.optinfo`)} is missing: copy the OPTINFO.DAT of the earlier run there`,
+		);
+	}
+	return deck;
+}

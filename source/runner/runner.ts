@@ -1,0 +1,109 @@
+/**
+ * The runner module's public shape: one typed EventEmitter for every backend (local, SSH,
+ * SLURM). The UI and the command line see jobs only through these events and methods.
+ */
+import type { EventEmitter } from "node:events";
+import type { CrystalResult, Progress } from "../crystal/result.js";
+
+export type JobState =
+	| "queued"
+	| "starting"
+	| "running"
+	| "stopping"
+	| "finished"
+	| "failed"
+	| "cancelled"
+	| "lost";
+
+export const activeStates: ReadonlySet<JobState> = new Set(["queued", "starting", "running", "stopping"]);
+export const endStates: ReadonlySet<JobState> = new Set(["finished", "failed", "cancelled", "lost"]);
+
+export type RunnerKind = "local" | "ssh" | "slurm";
+
+/** How CRYSTAL is run: one serial process, or MPI ranks each with some OpenMP threads. */
+export interface Parallelism {
+	/** MPI ranks; 1 means serial crystalOMP. */
+	ranks: number;
+	/** OMP_NUM_THREADS per rank. */
+	threads: number;
+}
+
+/** Everything needed to launch one deck. */
+export interface JobSpec {
+	/** Stable identity: the deck's path relative to the project folder, without `.d12`. */
+	id: string;
+	/** Deck base name (NAME of NAME.d12). */
+	name: string;
+	/** Absolute path of the folder holding the deck (the job folder). */
+	dir: string;
+	runner: RunnerKind;
+	/** Host or cluster name from the configuration, for ssh and slurm. */
+	host?: string;
+	parallelism: Parallelism;
+	/** Keep the scratch folder even when the run succeeds. */
+	keepScratch?: boolean;
+	/** Job ids that must finish successfully first (SLURM afterok, local queue). */
+	dependsOn?: string[];
+	/** Backend-specific settings (SLURM partition, time limit, ...), validated by the config. */
+	options?: Record<string, string | number | boolean>;
+}
+
+/** What a run ended with. `crystal` is the parser's final result for NAME.out. */
+export interface JobResult {
+	jobId: string;
+	/** The run ended normally, the SCF (and optimisation) converged, no CRYSTAL error. */
+	success: boolean;
+	finalEnergyHartree: number | null;
+	scfConverged: boolean | null;
+	optConverged: boolean | null;
+	errors: string[];
+	warnings: string[];
+	/** Exit status of CRYSTAL as recorded by the job script; null if it left no record. */
+	exitCode: number | null;
+	/** Wall time of the whole job as seen by the runner, seconds. */
+	wallTimeSeconds: number | null;
+	crystal: CrystalResult;
+}
+
+export interface StateChange {
+	state: JobState;
+	/** A sentence for the user: "queued: 2 jobs ahead", "PENDING (Resources)", "exit 1". */
+	detail?: string;
+}
+
+export interface OutputBatch {
+	lines: string[];
+	/** Byte offset in NAME.out just after the last line of this batch. */
+	offset: number;
+	/** Lines already delivered before a re-attach, sent again only to rebuild a view. */
+	replay: boolean;
+}
+
+export interface RunnerEvents {
+	state: [jobId: string, change: StateChange];
+	output: [jobId: string, batch: OutputBatch];
+	progress: [jobId: string, progress: Progress];
+	result: [jobId: string, result: JobResult];
+	error: [jobId: string | null, error: Error];
+}
+
+export interface StopOptions {
+	/** SIGKILL at once instead of SIGTERM then SIGKILL after the grace period. */
+	force?: boolean;
+}
+
+export interface Runner extends EventEmitter<RunnerEvents> {
+	/** Queue a job; it launches when its turn comes. Rejects (nothing started) on bad input. */
+	start(job: JobSpec): Promise<void>;
+	stop(jobId: string, options?: StopOptions): Promise<void>;
+	isRunning(jobId: string): boolean;
+	/** Follow a job started earlier (by this or another crystal-tui); false if nothing to attach. */
+	attach(jobId: string): Promise<boolean>;
+	/** Stop following every job without touching them, release timers and connections. */
+	detachAll(): Promise<void>;
+}
+
+/** A launch refused before anything was started; the message names the file or key. */
+export class LaunchError extends Error {
+	override name = "LaunchError";
+}
