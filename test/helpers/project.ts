@@ -1,0 +1,105 @@
+/**
+ * Test projects: a temporary folder with decks, and the real crystal-tui binary run on it with
+ * the mock CRYSTAL of fixtures/bin.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa, type ResultPromise } from "execa";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export const mockBin = join(repoRoot, "fixtures", "bin");
+export const nodeBin = join(repoRoot, "node_modules", "node", "bin", "node");
+export const cliPath = join(repoRoot, "bin", "crystal-tui.js");
+
+/** A small plausible SCF deck; extra keyword lines go before the final END of the SCF block. */
+export function deck(
+	title: string,
+	extra: string[] = [],
+	geometry: "CRYSTAL" | "EXTERNAL" = "CRYSTAL",
+): string {
+	const geom =
+		geometry === "EXTERNAL"
+			? ["EXTERNAL"]
+			: ["CRYSTAL", "0 0 0", "225", "4.21", "2", "12 0.0 0.0 0.0", "8 0.5 0.5 0.5"];
+	const opt = extra.filter((k) => k === "OPTGEOM" || k === "FREQCALC");
+	const scf = extra.filter((k) => k !== "OPTGEOM" && k !== "FREQCALC");
+	return `${[
+		title,
+		...geom,
+		...opt.flatMap((k) => [k, k === "OPTGEOM" ? "ENDOPT" : "END"]),
+		"END",
+		"12 3",
+		"1 0 3  2.  0.",
+		"1 1 3  8.  0.",
+		"1 1 3  2.  0.",
+		"8 2",
+		"1 0 3  2.  0.",
+		"1 1 3  6.  0.",
+		"99 0",
+		"END",
+		"SHRINK",
+		"8 8",
+		...scf,
+		"END",
+	].join("\n")}\n`;
+}
+
+export async function tempProject(files: Record<string, string | Buffer>): Promise<string> {
+	const dir = await mkdtemp(join(tmpdir(), "crystal-tui-test-"));
+	for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+	return dir;
+}
+
+export const removeProject = (dir: string) => rm(dir, { recursive: true, force: true });
+
+export interface CliOptions {
+	cwd: string;
+	env?: Record<string, string>;
+	/** Seconds between output lines of the mock CRYSTAL. */
+	delay?: number;
+}
+
+/** Runs crystal-tui (on the project's Node 24) without a terminal. */
+export function crystalTui(args: string[], options: CliOptions): ResultPromise<{ reject: false; all: true }> {
+	return execa(nodeBin, [cliPath, ...args], {
+		cwd: options.cwd,
+		reject: false,
+		all: true,
+		stdin: "ignore",
+		env: {
+			CRYSTAL_MOCK_DELAY: String(options.delay ?? 0.001),
+			CRY23_EXEDIR: mockBin,
+			NO_COLOR: "1",
+			...options.env,
+		},
+	}) as unknown as ResultPromise<{ reject: false; all: true }>;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(
+	what: string,
+	check: () => Promise<T | undefined | false> | T | undefined | false,
+	timeoutMs = 20_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined && value !== false) return value as T;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(50);
+	}
+}
+
+/** PIDs of the processes in a process group (empty when the group is gone). */
+export async function groupMembers(pgid: number): Promise<number[]> {
+	const { stdout } = await execa("ps", ["-e", "-o", "pid=,pgid=,stat="], { reject: false });
+	return stdout
+		.split("\n")
+		.map((l) => l.trim().split(/\s+/))
+		.filter(([, g, stat]) => Number(g) === pgid && !String(stat).startsWith("Z"))
+		.map(([p]) => Number(p));
+}
