@@ -1,0 +1,127 @@
+/**
+ * Parser throughput benchmark.
+ *
+ *   npm exec -- tsx bench/parser/run.ts [minimum MB, default 64]
+ *   (or: node_modules/.bin/node --import tsx bench/parser/run.ts)
+ *
+ * Builds a file of at least 60 MB by concatenating the real outputs of ../shared/crystal-corpus
+ * in a temporary folder, then in the same run measures (1) the parser reading it in 1 MiB chunks,
+ * as parseFile does, and (2) GNU `grep -cE` over the same file for the same markers. Prints both
+ * throughputs and their ratio. Targets: at least 300 MB/s, and no slower than 5 x grep.
+ * A benchmark: it prints figures, it asserts nothing.
+ */
+import { spawnSync } from "node:child_process";
+import {
+	closeSync,
+	existsSync,
+	mkdtempSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CrystalParser } from "../../source/crystal/parser.js";
+
+const corpus = resolve(import.meta.dirname, "..", "..", "..", "shared", "crystal-corpus", "outputs");
+const minimumMegabytes = Number(process.argv[2] ?? 64);
+
+/** The line starts the parser acts on, as one extended regular expression for grep. */
+const markers = [
+	"CYC +[0-9]",
+	"== SCF ENDED",
+	"TOTAL ENERGY\\(",
+	"OPT END",
+	"OPTIMIZATION - POINT",
+	"THRESHOLD .* CONVERGED",
+	"TTTTTTTTTT",
+	"EEEEEEEEEE (TERMINATION|STARTING)",
+	"(DIRECT|INDIRECT) ENERGY BAND GAP",
+	"POSSIBLY CONDUCTING",
+	"SPIN LOCKING",
+	"ATOMS IN THE ASYMMETRIC UNIT",
+	"GEOMETRY FOR WAVE FUNCTION",
+	"SPACE GROUP \\(",
+	"TWO-SIDED PLANE GROUP",
+	"(ERROR|WARNING) \\*\\*\\*\\*",
+	"CRYSTAL - (PROPERTIES|SCF)",
+	"(FREQUENCY|ELASTIC) CALCULATION",
+].join("|");
+
+function buildInput(folder: string): { path: string; bytes: number } {
+	const files = readdirSync(corpus)
+		.filter((name) => name.endsWith(".out"))
+		.sort()
+		.map((name) => readFileSync(join(corpus, name)));
+	const path = join(folder, "corpus-concatenated.out");
+	const fd = openSync(path, "w");
+	let bytes = 0;
+	while (bytes < minimumMegabytes * 1e6) {
+		for (const content of files) {
+			writeSync(fd, content);
+			bytes += content.length;
+		}
+	}
+	closeSync(fd);
+	return { path, bytes };
+}
+
+function bestOf<T>(runs: number, work: () => T): { seconds: number; value: T } {
+	let best = Number.POSITIVE_INFINITY;
+	let value = work();
+	for (let run = 0; run < runs; run++) {
+		const start = process.hrtime.bigint();
+		value = work();
+		best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+	}
+	return { seconds: best, value };
+}
+
+function parseInChunks(data: Buffer): number {
+	const parser = new CrystalParser();
+	const chunk = 1 << 20;
+	for (let offset = 0; offset < data.length; offset += chunk)
+		parser.feed(data.subarray(offset, offset + chunk));
+	parser.end();
+	return parser.result().wallTimeSeconds ?? 0;
+}
+
+function main(): void {
+	if (!existsSync(corpus)) {
+		console.log(`CRYSTAL output corpus not found at ${corpus}: nothing to measure.`);
+		return;
+	}
+	const folder = mkdtempSync(join(tmpdir(), "crystal-parser-bench-"));
+	try {
+		const { path, bytes } = buildInput(folder);
+		const megabytes = bytes / 1e6;
+		console.log(`input: ${megabytes.toFixed(1)} MB (${path})`);
+		// Read into memory once: both sides are measured on the same bytes, grep from the page cache.
+		const data = readFileSync(path);
+		const parser = bestOf(3, () => parseInChunks(data));
+		const grep = bestOf(3, () => {
+			const run = spawnSync("grep", ["-cE", markers, path], {
+				encoding: "utf8",
+				env: { ...process.env, LC_ALL: "C" },
+			});
+			if (run.error) throw run.error;
+			return run.stdout.trim();
+		});
+		const parserRate = megabytes / parser.seconds;
+		const grepRate = megabytes / grep.seconds;
+		console.log(
+			`parser   : ${parserRate.toFixed(0).padStart(6)} MB/s  (${(parser.seconds * 1000).toFixed(0)} ms)`,
+		);
+		console.log(
+			`grep -cE : ${grepRate.toFixed(0).padStart(6)} MB/s  (${(grep.seconds * 1000).toFixed(0)} ms, ${grep.value} matching lines)`,
+		);
+		console.log(`ratio    : parser takes ${(parser.seconds / grep.seconds).toFixed(2)} x grep's time`);
+		console.log("targets  : >= 300 MB/s and <= 5 x grep's time");
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+main();

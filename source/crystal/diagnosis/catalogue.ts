@@ -1,0 +1,134 @@
+/**
+ * CRYSTAL's own messages (and the scheduler's, for runs killed from outside) mapped to a plain
+ * cause and the edit to make. Entries are tried in order; the first whose pattern matches a line
+ * wins, so specific messages come before the general ones.
+ */
+import type { Diagnosis } from "../result.js";
+
+export interface CatalogueEntry {
+	id: string;
+	severity: Diagnosis["severity"];
+	pattern: RegExp;
+	cause: string | ((match: RegExpExecArray) => string);
+	fix: string | ((match: RegExpExecArray) => string);
+}
+
+/** What to do to carry on from where a stopped run got to, rather than from scratch. */
+const continueRun =
+	"continue rather than start over: an optimisation with RESTART in the OPTGEOM block and NAME.optinfo / NAME.hessopt beside the deck (staged as OPTINFO.DAT / HESSOPT.DAT), an SCF with GUESSP and NAME.f9 beside the deck (staged as fort.20)";
+
+export const catalogue: readonly CatalogueEntry[] = [
+	{
+		id: "scf-too-many-cycles",
+		severity: "error",
+		pattern: /SCF ENDED - TOO MANY CYCLES/,
+		cause:
+			"The SCF did not converge within the allowed number of cycles (MAXCYCLE); the energy printed is not a converged result.",
+		fix: "Raise MAXCYCLE (e.g. MAXCYCLE 200) and help convergence: FMIXING 70 or LEVSHIFT 5 1 against oscillations, ANDERSON or BROYDEN 0.0001 50 2 to accelerate, SMEAR 0.005 for a metal; start from this run's density with GUESSP and NAME.f9 staged.",
+	},
+	{
+		id: "opt-failed",
+		severity: "error",
+		pattern: /OPT END - FAILED/,
+		cause:
+			"The geometry optimisation stopped before its convergence tests were all satisfied (usually the MAXCYCLE of OPTGEOM was reached).",
+		fix: "Raise MAXCYCLE inside the OPTGEOM block (e.g. MAXCYCLE 200) and restart from the last point: add RESTART to OPTGEOM with NAME.optinfo and NAME.hessopt beside the deck (staged as OPTINFO.DAT and HESSOPT.DAT); GUESSP with NAME.f9 saves the first SCF.",
+	},
+	{
+		id: "input-keyword",
+		severity: "error",
+		pattern:
+			/^\s*ERROR \*{4}\s*(INPUT|KEYWORD)\s*\*{4}|UNKNOWN KEYWORD|KEYWORD NOT ALLOWED|KEYWORD NOT RECOGNI[SZ]ED/,
+		cause:
+			"CRYSTAL stopped while reading the input: a keyword is misspelt, sits in the wrong input block, or a block is missing its END.",
+		fix: "Correct the keyword named in the message in NAME.d12 (spelling, and the block it belongs to: geometry, basis set, or Hamiltonian/SCF; each block closes with END), then run again.",
+	},
+	{
+		id: "basis-linear-dependence",
+		severity: "error",
+		pattern: /LINEARLY DEPENDENT|LINEAR DEPENDENCE/,
+		cause:
+			"The overlap matrix is singular: the basis set has functions so diffuse that they become linearly dependent in the crystal.",
+		fix: "Remove or contract the most diffuse basis functions (exponents below about 0.1 bohr^-2), or let CRYSTAL drop them with LDREMO 4 in the third input block; tighter TOLINTEG (e.g. TOLINTEG 8 8 8 8 16) helps when the dependence is only near.",
+	},
+	{
+		id: "memory",
+		severity: "error",
+		pattern:
+			/^\s*ERROR \*{4}.*(MEMORY|ALLOCAT|INSUFFICIENT|NOT ENOUGH)|oom[-_ ]kill|[Oo]ut of memory|OUT OF MEMORY|exceeded memory limit/,
+		cause: "The run ran out of memory.",
+		fix: "Give each rank more memory (e.g. #SBATCH --mem-per-cpu=4G) or use more nodes with fewer ranks per node; with Pcrystal/MPPcrystal more ranks also split the large arrays. Then continue from the last point (GUESSP with NAME.f9, or RESTART for an optimisation).",
+	},
+	{
+		id: "integrals",
+		severity: "error",
+		pattern: /^\s*ERROR \*{4}\s*(INT_|SHELX|MONMO|BIEL|TOLINT|PSEUDO).*|^\s*ERROR \*{4}.*INTEGRAL/,
+		cause:
+			"CRYSTAL failed in the integral evaluation: the integral tolerances are too loose for this basis set and geometry.",
+		fix: "Tighten the integral tolerances in the third input block, e.g. TOLINTEG 8 8 8 8 16 (default 7 7 7 7 14), and check for very diffuse basis functions.",
+	},
+	{
+		id: "walltime",
+		severity: "error",
+		pattern: /DUE TO TIME LIMIT|walltime \S+ exceeded|TIME LIMIT EXCEEDED|job killed: walltime/i,
+		cause: "The scheduler stopped the job when it reached its time limit.",
+		fix: `Request more walltime (e.g. #SBATCH --time=48:00:00, or a longer partition) or more ranks, and ${continueRun}.`,
+	},
+	{
+		id: "job-cancelled",
+		severity: "error",
+		pattern: /\*\*\* JOB \S+ ON \S+ CANCELLED AT|scancel|job killed/i,
+		cause: "The scheduler cancelled the job (by a user or an administrator) before CRYSTAL finished.",
+		fix: `Submit again; ${continueRun}.`,
+	},
+	{
+		id: "process-crashed",
+		severity: "error",
+		pattern:
+			/forrtl: severe|Segmentation fault|SIGSEGV|MPI_ABORT|MPI_Abort|BAD TERMINATION OF ONE OF YOUR APPLICATION/,
+		cause:
+			"A CRYSTAL process crashed (a Fortran runtime error, a signal, or an MPI abort); this is most often memory.",
+		fix: "Look for a CRYSTAL ERROR line above it; otherwise give each rank more memory or use fewer ranks per node, and continue from the last point (GUESSP with NAME.f9, RESTART for an optimisation).",
+	},
+	{
+		id: "crystal-error",
+		severity: "error",
+		pattern: /^\s*ERROR \*{4}\s*(\S+)\s*\*{4}\s*(.*?)\s*$/,
+		cause: (match) => `CRYSTAL stopped with an error in routine ${match[1]}: ${match[2]}.`,
+		fix: "Find the routine and message in the CRYSTAL manual's error list; the lines just above the error in NAME.out show the step that failed. Correct NAME.d12 and run again.",
+	},
+	{
+		id: "bipo-buffer",
+		severity: "info",
+		pattern: /BIPO BUFFER TOO SMALL - TO AVOID I\/O SET BIPOSIZE\s*=\s*(\d+)/,
+		cause:
+			"The buffer for bielectronic integrals is too small, so CRYSTAL spills them to disk (slower, not wrong).",
+		fix: (match) =>
+			`Add BIPOSIZE ${match[1]} to the third input block (EXCHSIZE likewise if the exchange buffer is named).`,
+	},
+	{
+		id: "freqcalc-scf-tolerance",
+		severity: "warning",
+		pattern: /PROBABLE LOSS IN FREQCALC ACCURACY/,
+		cause:
+			"The SCF energy tolerance is looser than frequency calculations need, so the numerical Hessian may be noisy.",
+		fix: "Set TOLDEE 10 (or 11) in the SCF block.",
+	},
+	{
+		id: "conducting-gradient",
+		severity: "warning",
+		pattern: /GRADIENT NOT FULLY IMPLEMENTED FOR CONDUCTING/,
+		cause:
+			"The state is metallic and CRYSTAL's analytical forces for conducting states are approximate, so the optimised geometry may be slightly off.",
+		fix: "Use SMEAR (e.g. SMEAR 0.005) with a dense SHRINK net, tighten TOLDEE, and confirm the final geometry with a single-point calculation.",
+	},
+];
+
+/** Output that stops without CRYSTAL's termination line and without any message saying why. */
+export const cutOffEntry = {
+	id: "run-cut-off",
+	severity: "error",
+	cause:
+		"The output stops without CRYSTAL's termination line and without an error message: the run was killed from outside (scheduler, out of memory, node failure) or stopped writing.",
+	fix: `Check the scheduler's log for the reason (time limit, memory); then ${continueRun}.`,
+} as const;

@@ -1,0 +1,55 @@
+/**
+ * Streaming parser for CRYSTAL and PROPERTIES outputs. Feed it the output as it grows (chunks
+ * split anywhere, or whole lines), read `progress()` for the live view and `result()` for the
+ * answer so far. One pass, bounded memory, and it never throws: any input gives a result.
+ */
+import { dispatchLine } from "./parser/dispatch.js";
+import { LineSplitter, normaliseLine } from "./parser/line-splitter.js";
+import { buildProgress, buildResult } from "./parser/snapshot.js";
+import { createState, type ParseState } from "./parser/state.js";
+import type { CrystalResult, Progress } from "./result.js";
+
+export class CrystalParser {
+	private readonly state: ParseState = createState();
+	private readonly splitter = new LineSplitter((line) => this.handle(line));
+
+	/** A piece of the output; lines may be split across pieces, LF and CRLF mixed. */
+	feed(chunk: string | Uint8Array): void {
+		if (this.state.complete) return;
+		try {
+			this.splitter.push(chunk);
+		} catch {
+			// Never reached by design; a parser that throws would take the runner down with it.
+		}
+	}
+
+	/** One line without its newline. */
+	feedLine(line: string): void {
+		if (this.state.complete) return;
+		this.handle(normaliseLine(line));
+	}
+
+	/** The output is complete: flush a final line without newline. */
+	end(): void {
+		if (this.state.complete) return;
+		this.splitter.end();
+		this.state.complete = true;
+		if (!this.state.terminated && this.state.phase !== "starting") this.state.phase = "finished";
+	}
+
+	progress(): Progress {
+		return buildProgress(this.state);
+	}
+
+	result(): CrystalResult {
+		return buildResult(this.state);
+	}
+
+	private handle(line: string): void {
+		try {
+			dispatchLine(this.state, line);
+		} catch {
+			// A line the handlers cannot make sense of is skipped, never fatal.
+		}
+	}
+}
