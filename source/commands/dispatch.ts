@@ -3,6 +3,7 @@
  * unsafe values) into a clear message and exit status 2 instead of a stack trace.
  */
 import { resolve } from "node:path";
+import { ConfigError, loadConfig } from "../config/load.js";
 import { Project } from "../jobs/project.js";
 import { LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
@@ -31,7 +32,7 @@ export async function runCommand(
 	try {
 		return await dispatch(input, flags, write);
 	} catch (error) {
-		if (error instanceof LaunchError || error instanceof UnsafeValueError) {
+		if (error instanceof LaunchError || error instanceof UnsafeValueError || error instanceof ConfigError) {
 			process.stderr.write(`crystal-tui: ${error.message}\n`);
 			return 2;
 		}
@@ -39,11 +40,17 @@ export async function runCommand(
 	}
 }
 
+/** Opens the project in a folder with its configuration and the flags on top. */
+async function open(dir: string, flags: CommonFlags): Promise<Project> {
+	const config = loadConfig(dir);
+	return Project.open(dir, settingsFrom(flags, config, dir));
+}
+
 async function dispatch(input: string[], flags: Flags, write: (text: string) => void): Promise<number> {
 	const [command, ...args] = input;
 	switch (command) {
 		case "run": {
-			const project = await Project.open(process.cwd(), settingsFrom(flags));
+			const project = await open(process.cwd(), flags);
 			if (!interactive(flags)) return runDecks(project, args, write);
 			for (const id of args.map((a) => project.resolveJob(a))) await project.checkStartable(id);
 			for (const id of args.map((a) => project.resolveJob(a))) await project.start(id);
@@ -51,14 +58,14 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 		}
 		case "status": {
 			refuseArgs("status", args);
-			const project = await Project.open(process.cwd(), settingsFrom(flags));
+			const project = await open(process.cwd(), flags);
 			const rows = await collectStatus(project);
 			await project.detach();
 			write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
 			return 0;
 		}
 		case "stop": {
-			const project = await Project.open(process.cwd(), settingsFrom(flags));
+			const project = await open(process.cwd(), flags);
 			return stopJobs(project, args, { all: flags.all, force: flags.force }, write);
 		}
 		default: {
@@ -67,10 +74,10 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 			const demo = flags.demo;
 			if (demo && command) throw new LaunchError("--demo opens its own folder: give no DIR with it");
 			const dir = demo ? await prepareDemo() : resolve(command ?? ".");
-			const settings = settingsFrom(
+			const project = await open(
+				dir,
 				demo ? { ...flags, crystalDir: flags.crystalDir ?? mockCrystalDir } : flags,
 			);
-			const project = await Project.open(dir, settings);
 			// The demo starts the decks that have never run, so a newcomer sees live panes at once.
 			const fresh = demo
 				? project

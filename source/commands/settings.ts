@@ -1,8 +1,9 @@
 /**
- * From command-line flags (and, later, the configuration files) to the project settings every
- * mode uses. Flags win over configuration; configuration wins over built-in defaults.
+ * From command-line flags and the configuration files to the project settings every mode uses.
+ * Flags win over configuration; configuration wins over built-in defaults.
  */
-
+import type { Config } from "../config/load.js";
+import { RemoteBackends } from "../jobs/backends.js";
 import type { ProjectSettings } from "../jobs/project.js";
 import { LaunchError, type RunnerKind } from "../runner/runner.js";
 
@@ -18,12 +19,29 @@ export interface CommonFlags {
 
 const runnerKinds: RunnerKind[] = ["local", "ssh", "slurm"];
 
-export function settingsFrom(flags: CommonFlags): ProjectSettings {
-	const runner = (flags.runner ?? "local") as RunnerKind;
+const emptyConfig: Config = { defaults: {}, hosts: {}, clusters: {}, files: [] };
+
+export function settingsFrom(
+	flags: CommonFlags,
+	config: Config = emptyConfig,
+	projectDir = process.cwd(),
+): ProjectSettings {
+	const d = config.defaults;
+	const host = flags.host ?? d.host;
+	// A host named on the command line without --runner picks the runner its entry implies.
+	const implied =
+		host && !flags.runner
+			? config.clusters[host]
+				? "slurm"
+				: config.hosts[host]
+					? "ssh"
+					: undefined
+			: undefined;
+	const runner = (flags.runner ?? implied ?? d.runner ?? "local") as RunnerKind;
 	if (!runnerKinds.includes(runner)) {
 		throw new LaunchError(`--runner ${flags.runner}: expected one of ${runnerKinds.join(", ")}`);
 	}
-	if (runner !== "local" && !flags.host) {
+	if (runner !== "local" && !host) {
 		throw new LaunchError(
 			`--runner ${runner} needs --host NAME (a [hosts.NAME] or [clusters.NAME] of crystal-tui.toml)`,
 		);

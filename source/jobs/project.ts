@@ -31,6 +31,8 @@ export interface ProjectSettings {
 	pollMs?: number;
 	/** Backends for ssh and slurm, made from the configuration by the caller. */
 	remoteBackend?: (job: JobSpec) => Backend;
+	/** Releases the remote backends' connections when the project is left. */
+	closeBackends?: () => Promise<void>;
 }
 
 export class Project implements JobsController {
@@ -207,6 +209,7 @@ export class Project implements JobsController {
 
 	async detach(): Promise<string[]> {
 		await this.runner.detachAll();
+		await this.settings.closeBackends?.();
 		const running = this.store
 			.list()
 			.filter((r) => activeStates.has(r.state))

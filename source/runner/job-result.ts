@@ -35,14 +35,24 @@ export function jobResult(
 	};
 }
 
-/** The end state: cancelled when stopped, lost when it vanished without a record. */
+/**
+ * The end state: cancelled when a stop was asked for; failed when something else terminated it
+ * (a scheduler's time limit, a kill by hand); lost when it vanished without a record.
+ */
 export function endState(result: JobResult, exit: ExitRecord | null, stopRequested: boolean): JobState {
-	if (exit?.how === "terminated" || (stopRequested && !result.success)) return "cancelled";
+	if (stopRequested && !result.success) return "cancelled";
 	if (!exit) return "lost";
 	return result.success ? "finished" : "failed";
 }
 
-export function endDetail(result: JobResult, exit: ExitRecord | null, state: JobState): string {
+/** One line on how it ended; what the backend saw last (e.g. SLURM's TIMEOUT) wins. */
+export function endDetail(
+	result: JobResult,
+	exit: ExitRecord | null,
+	state: JobState,
+	backendDetail?: string,
+): string {
+	if (backendDetail && state !== "finished" && state !== "cancelled") return backendDetail;
 	switch (state) {
 		case "finished":
 			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
@@ -54,6 +64,8 @@ export function endDetail(result: JobResult, exit: ExitRecord | null, state: Job
 			if (result.scfConverged === false) return "SCF did not converge";
 			if (result.optConverged === false) return "optimisation did not converge";
 			if (result.errors[0]) return result.errors[0];
+			if (exit?.how === "terminated")
+				return `terminated by a signal from outside crystal-tui (${exitDescription(exit.code)})`;
 			if (exit && exit.code !== 0) return exitDescription(exit.code);
 			return "CRYSTAL did not terminate normally";
 		}

@@ -230,8 +230,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	private onData(tracker: Tracker, chunk: Buffer): void {
 		tracker.parser.feed(chunk);
-		const { lines, offset } = tracker.splitter.push(chunk);
-		this.deliver(tracker, lines, offset);
+		// After a re-attach one read often spans lines delivered before and new ones: cut it at
+		// the delivered offset (always a line end) so each part is flagged right.
+		const start = tracker.splitter.offset + tracker.splitter.pending;
+		const cut = tracker.replayUntil - start;
+		const parts = cut > 0 && cut < chunk.length ? [chunk.subarray(0, cut), chunk.subarray(cut)] : [chunk];
+		for (const part of parts) {
+			const { lines, offset } = tracker.splitter.push(part);
+			this.deliver(tracker, lines, offset);
+		}
 	}
 
 	private deliver(tracker: Tracker, lines: string[], offset: number): void {
@@ -280,7 +287,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 						if (l.detail) this.emit("state", t.job.id, { state: "running", detail: l.detail });
 						continue;
 					}
-					await this.finish(t, l.exit);
+					await this.finish(t, l.exit, l.detail);
 				}
 			}
 		} catch (error) {
@@ -294,7 +301,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private async finish(tracker: Tracker, exit: ExitRecord | null): Promise<void> {
+	private async finish(tracker: Tracker, exit: ExitRecord | null, backendDetail?: string): Promise<void> {
 		tracker.ending = true;
 		const { job, handle } = tracker;
 		const backend = this.options.backendFor(job);
@@ -317,7 +324,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			Math.max(0, (endedAt - startedAt) / 1000),
 		);
 		const state = endState(result, exit, record?.stopRequested ?? false);
-		const detail = endDetail(result, exit, state);
+		const detail = endDetail(result, exit, state, backendDetail);
 		this.stopFollowing(job.id, true);
 		if (record) this.store.put({ ...record, state, detail, endedAt, result, offset: last.offset });
 		this.emit("progress", job.id, tracker.parser.progress());

@@ -22,6 +22,11 @@ export class LineSplitter {
 		this.carryStart = startOffset;
 	}
 
+	/** Bytes received after the last complete line, not yet handed out. */
+	get pending(): number {
+		return this.carry.length;
+	}
+
 	/** Offset just after the last complete line handed out. */
 	get offset(): number {
 		return this.carryStart;

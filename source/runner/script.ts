@@ -69,7 +69,7 @@ export function jobScript(o: ScriptOptions): string {
 
 	return `#!/bin/sh
 ${(o.header ?? []).join("\n")}
-# crystal-tui job script for ${q(o.name)}: generated, do not edit (it is written anew at each start).
+# crystal-tui job script for ${JSON.stringify(o.name)}: generated, do not edit (it is written anew at each start).
 # Runs CRYSTAL in a scratch folder, appends its output to NAME.out as it is produced, copies the
 # results back and writes an exit record last. Safe to leave running: it needs nobody watching.
 set -u

@@ -7,12 +7,17 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { execa } from "execa";
 import {
+	cliPath,
 	crystalTui,
 	deck,
 	eventually,
 	groupMembers,
+	mockBin,
+	nodeBin,
 	removeProject,
+	sleep,
 	tempProject,
 } from "../helpers/project.js";
 
@@ -258,5 +263,42 @@ describe("exit status of run --no-tui", () => {
 		const run = await crystalTui(["run", "fail.d12", "--no-tui"], { cwd: dir });
 		assert.equal(run.exitCode, 1, run.all);
 		assert.match(run.all ?? "", /\[fail\] FAILED: .*SCF NOT converged/);
+	});
+});
+
+describe("the terminal goes away", () => {
+	test("a hang-up (dropped SSH connection, closed tmux) kills crystal-tui but not the job", async (t) => {
+		const tmux = await execa("tmux", ["-V"], { reject: false });
+		if (tmux.exitCode !== 0) {
+			t.skip("skipped: tmux is not installed");
+			return;
+		}
+		const dir = await project({ "mgo.d12": deck("MgO bulk") });
+		const socket = `ct-hup-${process.pid}`;
+		const command = [nodeBin, cliPath, "run", "mgo.d12", "--no-tui"].map((a) => `'${a}'`).join(" ");
+		await execa("tmux", [
+			"-L",
+			socket,
+			"-f",
+			"/dev/null",
+			"new-session",
+			"-d",
+			"-x",
+			"100",
+			"-y",
+			"30",
+			"-c",
+			dir,
+			`env CRYSTAL_MOCK_DELAY=0.05 CRY23_EXEDIR='${mockBin}' ${command}`,
+		]);
+		const pgid = await eventually("the job's PID record", async () =>
+			existsSync(join(runDir(dir, "mgo"), "pid")) ? readPid(dir, "mgo") : false,
+		);
+		await execa("tmux", ["-L", socket, "kill-server"], { reject: false });
+		await sleep(300);
+		assert.ok((await groupMembers(pgid)).length > 0, "the job still runs after the hang-up");
+		const watch = await crystalTui([], { cwd: dir, delay: 0.05 });
+		assert.equal(watch.exitCode, 0, watch.all);
+		assert.match(await readFile(join(dir, "mgo.out"), "utf8"), /EEEEEEEEEE TERMINATION/);
 	});
 });

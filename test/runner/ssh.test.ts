@@ -1,0 +1,359 @@
+/**
+ * The SSH backend against a real sshd on loopback (.ci/infra/setup-test-infra.sh): jobs staged,
+ * run under nohup setsid, followed, stopped and retrieved through the system OpenSSH client.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { HostConfig } from "../../source/config/load.js";
+import { readDeck } from "../../source/crystal/deck.js";
+import type { JobHandle, Liveness } from "../../source/runner/backend.js";
+import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
+import { upload } from "../../source/runner/ssh/transfer.js";
+import { SshBackend } from "../../source/runner/ssh.js";
+
+const env = process.env;
+const missing = [
+	"TEST_SSH_HOST",
+	"TEST_SSH_PORT",
+	"TEST_SSH_USER",
+	"TEST_SSH_KEY",
+	"TEST_SSH_KNOWN_HOSTS",
+].filter((k) => !env[k]);
+const skip =
+	missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA !== "1"
+		? "skipped: no sshd on loopback; run .ci/infra/setup-test-infra.sh and source its output"
+		: false;
+if (missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
+	throw new Error(
+		`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(", ")} not set: the sshd of .ci/infra is not running`,
+	);
+}
+
+const repo = join(import.meta.dirname, "..", "..");
+const mockBin = env.CRYSTAL_TUI_MOCK_BIN ?? join(repo, "fixtures", "bin");
+const tag = `${process.pid}-${Date.now().toString(36)}`;
+const cleanup: Array<() => void> = [];
+after(() => {
+	for (const f of cleanup.reverse()) f();
+});
+
+function tempDir(prefix: string): string {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+/** A short private folder for ControlMaster sockets (unix socket paths are short). */
+const controlDir = () => tempDir("ctcm-");
+
+function hostConfig(overrides: Partial<HostConfig> = {}): HostConfig {
+	return {
+		name: "loopback",
+		file: "test",
+		address: env.TEST_SSH_HOST ?? "127.0.0.1",
+		port: Number(env.TEST_SSH_PORT),
+		user: env.TEST_SSH_USER,
+		identityFile: env.TEST_SSH_KEY,
+		sshOptions: { UserKnownHostsFile: env.TEST_SSH_KNOWN_HOSTS ?? "/dev/null", IdentitiesOnly: "yes" },
+		remoteRoot: `ct-test-${tag}`,
+		crystalDir: `ct-test-${tag}/bin`,
+		modules: [],
+		env: { CRYSTAL_MOCK_DELAY: "0.05" },
+		acceptNewHostKey: false,
+		...overrides,
+	};
+}
+
+const deckText = (title: string) =>
+	`${title}\nCRYSTAL\n0 0 0\n225\n4.21\n2\n12 0. 0. 0.\n8 0.5 0.5 0.5\nEND\nEND\nSHRINK\n8 8\nEND\n`;
+
+function makeJob(projectDir: string, sub: string, name: string, extra: Record<string, string> = {}): JobSpec {
+	const dir = join(projectDir, sub);
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, `${name}.d12`), deckText("MGO SCF"));
+	for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
+	return {
+		id: `${sub}/${name}`,
+		name,
+		dir,
+		runner: "ssh",
+		host: "loopback",
+		parallelism: { ranks: 1, threads: 1 },
+	};
+}
+
+async function waitFor<T>(
+	what: string,
+	fn: () => Promise<T | null | undefined | false>,
+	timeoutMs = 60_000,
+): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+const waitEnd = (backend: SshBackend, handle: JobHandle) =>
+	waitFor("the job to end", async () => {
+		const l = await backend.liveness(handle);
+		return l.alive ? null : (l as Extract<Liveness, { alive: false }>);
+	});
+
+/** Runs a command as the remote user and returns its stdout. */
+const remote = (backend: SshBackend, script: string) => backend.connection.exec(script);
+
+describe("ssh backend", { skip }, () => {
+	let backend: SshBackend;
+	let projectDir: string;
+	let home: string;
+
+	before(async () => {
+		projectDir = join(tempDir("ctp-"), "project");
+		mkdirSync(projectDir);
+		backend = new SshBackend({ host: hostConfig(), projectDir, connection: { controlDir: controlDir() } });
+		home = await backend.remoteHome();
+		// The mock CRYSTAL goes to the host over the backend's own transfer code.
+		const names = ["crystalOMP", "Pcrystal", "PcrystalOMP", "properties", "mpirun"].filter((n) =>
+			existsSync(join(mockBin, n)),
+		);
+		assert.ok(names.includes("crystalOMP"), `no mock crystalOMP in ${mockBin}`);
+		await upload(backend.connection, mockBin, names, `${home}/ct-test-${tag}/bin`);
+		cleanup.push(() => {
+			spawnSync("ssh", [...sshArgs(), `rm -rf ${home}/ct-test-${tag}`]);
+		});
+	});
+	after(async () => {
+		await backend?.close();
+	});
+
+	it("runs a job end to end: inputs staged, output followed, results retrieved", async () => {
+		const job = makeJob(projectDir, "mgo/scf", "mgo", { "mgo.gui": "geometry\n" });
+		await backend.preflight(job);
+		const handle = await backend.launch(job, readDeck(deckText("MGO SCF")));
+		assert.equal(handle.workDir, `${home}/ct-test-${tag}/project/mgo/scf`);
+		assert.ok(handle.pgid && handle.pgid > 1);
+		const received: Buffer[] = [];
+		const follower = backend.follow(handle, job.name, 0, {
+			data: (c) => received.push(c),
+			trouble: () => {},
+		});
+		const end = await waitEnd(backend, handle);
+		await follower.drain();
+		follower.close();
+		assert.equal(end.exit?.code, 0);
+		assert.equal(end.exit?.how, "completed");
+		const remoteOut = await remote(backend, `cat ${handle.workDir}/mgo.out`);
+		assert.ok(remoteOut.length > 0);
+		assert.equal(Buffer.concat(received).toString("utf8"), remoteOut);
+		// Inputs were staged remotely, with their modification times kept.
+		assert.equal(await remote(backend, `cat ${handle.workDir}/mgo.gui`), "geometry\n");
+		await backend.retrieve(handle, job);
+		assert.equal(readFileSync(join(job.dir, "mgo.out"), "utf8"), remoteOut);
+		assert.ok(existsSync(join(job.dir, "mgo.f9")), "the wave function fort.9 came back as mgo.f9");
+	});
+
+	it("sends an input once and again only when it changed", async () => {
+		const dir = tempDir("ctu-");
+		writeFileSync(join(dir, "a.d12"), "one\n");
+		const target = `${home}/ct-test-${tag}/upload`;
+		assert.deepEqual(await upload(backend.connection, dir, ["a.d12", "absent.gui"], target), ["a.d12"]);
+		assert.deepEqual(await upload(backend.connection, dir, ["a.d12"], target), []);
+		writeFileSync(join(dir, "a.d12"), "two!\n");
+		utimesSync(join(dir, "a.d12"), new Date(), new Date(Date.now() + 5000));
+		assert.deepEqual(await upload(backend.connection, dir, ["a.d12"], target), ["a.d12"]);
+		assert.equal(await remote(backend, `cat ${target}/a.d12`), "two!\n");
+	});
+
+	it("resumes the output exactly after the connection is killed mid-run", async () => {
+		const job = makeJob(projectDir, "drop", "drop");
+		const slow = new SshBackend({
+			host: hostConfig({ env: { CRYSTAL_MOCK_DELAY: "0.1" } }),
+			projectDir,
+			connection: { controlDir: controlDir() },
+			follow: { backoffMs: { first: 200, max: 1000 } },
+		});
+		cleanup.push(() => void slow.close());
+		const handle = await slow.launch(job, readDeck(deckText("MGO SCF")));
+		const received: Buffer[] = [];
+		const troubles: string[] = [];
+		const follower = slow.follow(handle, job.name, 0, {
+			data: (c) => received.push(c),
+			trouble: (m) => troubles.push(m),
+		});
+		await waitFor("some output", async () => Buffer.concat(received).length > 20);
+		// Kill the ControlMaster: every session through it (the tail included) drops at once.
+		const check = spawnSync(
+			"ssh",
+			[...sshArgs(slow.connection.controlDir), "-O", "check", "--", env.TEST_SSH_HOST ?? ""],
+			{
+				encoding: "utf8",
+			},
+		);
+		const pid = Number(/pid=(\d+)/.exec(check.stderr)?.[1]);
+		assert.ok(pid > 1, `no master pid in: ${check.stderr}`);
+		process.kill(pid, "SIGKILL");
+		const end = await waitEnd(slow, handle);
+		await follower.drain();
+		follower.close();
+		assert.equal(end.exit?.code, 0);
+		assert.ok(troubles.length > 0, "the drop was reported");
+		assert.match(troubles[0] ?? "", /connection to loopback lost/);
+		const remoteOut = await remote(slow, `cat ${handle.workDir}/drop.out`);
+		const got = Buffer.concat(received).toString("utf8");
+		assert.equal(got, remoteOut, "every byte once, in order");
+		const lines = got.split("\n").filter(Boolean);
+		assert.equal(new Set(lines).size, lines.length, "no repeated line");
+		await slow.close();
+	});
+
+	it("stops a job: SIGTERM to its group, and nothing of it is left on the host", async () => {
+		const job = makeJob(projectDir, "stop", "stop");
+		const slow = new SshBackend({
+			host: hostConfig({ env: { CRYSTAL_MOCK_DELAY: "1" } }),
+			projectDir,
+			connection: { controlDir: controlDir() },
+		});
+		const handle = await slow.launch(job, readDeck(deckText("MGO SCF")));
+		const pg = handle.pgid;
+		await waitFor(
+			"the job to run",
+			async () => (await remote(backend, `ps -o pid= -g ${pg} | wc -l`)).trim() !== "0",
+		);
+		await slow.kill(handle, { force: false, graceMs: 5000 });
+		const end = await waitEnd(slow, handle);
+		await slow.close();
+		assert.equal(end.exit?.how, "terminated");
+		const left = await remote(backend, `ps -e -o pgid=,pid=,args= | awk '$1 == ${pg}' || true`);
+		assert.equal(left.trim(), "", `processes of the job left: ${left}`);
+	});
+
+	it("runs a job whose folder and name hold quotes, $(...), backticks, ; and a newline, executing nothing", async () => {
+		const evil = `we'ird $(touch PWNED1) \`touch PWNED2\`; touch PWNED3 "q"\nx`;
+		const job = makeJob(projectDir, `dir $(touch PWNED4) ';touch PWNED5'`, evil, { [`${evil}.gui`]: "g\n" });
+		await backend.preflight(job);
+		const handle = await backend.launch(job, readDeck(deckText("MGO SCF")));
+		const end = await waitEnd(backend, handle);
+		assert.equal(end.exit?.code, 0);
+		await backend.retrieve(handle, job);
+		assert.ok(readFileSync(join(job.dir, `${evil}.out`), "utf8").length > 0);
+		assert.ok(existsSync(join(job.dir, `${evil}.f9`)));
+		const found = await remote(backend, `find ${home} /tmp -name 'PWNED*' 2>/dev/null; true`);
+		assert.equal(found.trim(), "", "nothing was executed from a name");
+		assert.equal(execFileSync("find", [projectDir, "-name", "PWNED*"], { encoding: "utf8" }), "");
+	});
+});
+
+describe("ssh backend failures", { skip }, () => {
+	const job = () => makeJob(join(tempDir("ctf-"), "p"), ".", "f");
+
+	const preflightError = async (host: Partial<HostConfig>): Promise<string> => {
+		const b = new SshBackend({
+			host: hostConfig(host),
+			projectDir: tempDir("ctf-"),
+			connection: { controlDir: controlDir() },
+		});
+		try {
+			await b.preflight(job());
+		} catch (error) {
+			assert.ok(error instanceof LaunchError, `not a LaunchError: ${String(error)}`);
+			return error.message;
+		} finally {
+			await b.close();
+		}
+		assert.fail("preflight passed");
+	};
+
+	it("refuses an unknown host key", async () => {
+		const empty = join(tempDir("ctk-"), "known_hosts");
+		writeFileSync(empty, "");
+		const message = await preflightError({
+			sshOptions: { UserKnownHostsFile: empty, IdentitiesOnly: "yes" },
+		});
+		assert.match(message, /host key of loopback is not in known_hosts/);
+		assert.match(message, /accept_new_host_key/);
+	});
+
+	it("accepts a new host key only when the host config opts in, and records it", async () => {
+		const file = join(tempDir("ctk-"), "known_hosts");
+		writeFileSync(file, "");
+		const b = new SshBackend({
+			host: hostConfig({
+				acceptNewHostKey: true,
+				sshOptions: { UserKnownHostsFile: file, IdentitiesOnly: "yes" },
+			}),
+			projectDir: tempDir("ctf-"),
+			connection: { controlDir: controlDir() },
+		});
+		assert.match(await b.remoteHome(), /^\//);
+		await b.close();
+		assert.match(readFileSync(file, "utf8"), /ssh-ed25519/);
+	});
+
+	it("says when authentication is refused", async () => {
+		const dir = tempDir("ctk-");
+		execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "other")]);
+		const message = await preflightError({ identityFile: join(dir, "other") });
+		assert.match(message, /authentication refused by loopback/);
+	});
+
+	it("says when the host is unreachable", async () => {
+		const message = await preflightError({ port: 1 });
+		assert.match(message, /host loopback is unreachable: .*Connection refused/);
+	});
+
+	it("says when CRYSTAL is not on the host", async () => {
+		const message = await preflightError({ crystalDir: "/nonexistent/crystal/bin" });
+		assert.match(message, /CRYSTAL not found on loopback: \/nonexistent\/crystal\/bin\/crystalOMP/);
+	});
+
+	it("says when the remote disk is full", {
+		skip: process.getuid?.() !== 0 ? "skipped: needs root to mount a tiny tmpfs" : false,
+	}, async () => {
+		const mnt = tempDir("ctfull-");
+		execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=1777", "tmpfs", mnt]);
+		cleanup.push(() => spawnSync("umount", [mnt]));
+		const b = new SshBackend({
+			host: hostConfig({ remoteRoot: mnt, env: {} }),
+			projectDir: tempDir("ctf-"),
+			connection: { controlDir: controlDir() },
+		});
+		await assert.rejects(b.preflight(job()), /remote disk full on loopback: only \d+ kB free/);
+		// And when the disk fills during the transfer itself, the same clear message.
+		const big = makeJob(join(tempDir("ctf-"), "p"), ".", "big", { "big.gui": "x".repeat(200_000) });
+		const lenient = new SshBackend({
+			host: hostConfig({ remoteRoot: mnt, env: {} }),
+			projectDir: big.dir,
+			connection: { controlDir: controlDir() },
+			minFreeKb: 0,
+		});
+		await assert.rejects(lenient.launch(big, readDeck(deckText("X"))), /remote disk full on loopback/);
+		await b.close();
+		await lenient.close();
+	});
+});
+
+/** ssh arguments for the test's own commands (cleanup, finding the master). */
+function sshArgs(controlPath?: string): string[] {
+	const args = [
+		"-p",
+		env.TEST_SSH_PORT ?? "22",
+		"-i",
+		env.TEST_SSH_KEY ?? "",
+		"-l",
+		env.TEST_SSH_USER ?? "",
+		"-o",
+		`UserKnownHostsFile=${env.TEST_SSH_KNOWN_HOSTS}`,
+		"-o",
+		"BatchMode=yes",
+	];
+	if (controlPath) args.push("-o", `ControlPath=${controlPath}/%C`);
+	else args.push(env.TEST_SSH_HOST ?? "127.0.0.1");
+	return args;
+}
