@@ -1,0 +1,183 @@
+/**
+ * The cockpit: header, a grid of panes (or one zoomed pane, or an overlay), the job list of the
+ * other pages, and a footer. The frame is exactly the terminal's size, whatever it is resized to.
+ */
+import { Box, useInput, useWindowSize } from "ink";
+import { type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { JobsController } from "../jobs/controller.js";
+import { activeStates } from "../runner/runner.js";
+import { Footer } from "./components/Footer.js";
+import { Grid } from "./components/Grid.js";
+import { Header } from "./components/Header.js";
+import { JobList } from "./components/JobList.js";
+import { Overlay } from "./components/Overlay.js";
+import { ZoomedPane } from "./components/ZoomedPane.js";
+import { helpLines } from "./help-lines.js";
+import { useClock } from "./hooks/use-clock.js";
+import { keyNames } from "./keymap.js";
+import { gridLayout, outputRows } from "./layout.js";
+import { resultLines } from "./result-lines.js";
+import type { CockpitStore } from "./store.js";
+import { type Effect, initialUiState, matcher, modeOf, reduceKeys, type UiContext } from "./ui-state.js";
+
+export interface AppProps {
+	controller: JobsController;
+	store: CockpitStore;
+	/** The user asked to leave. */
+	onQuit: () => void;
+}
+
+export function App({ controller, store, onQuit }: AppProps) {
+	const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+	const { columns, rows } = useWindowSize();
+	const [ui, setUi] = useState(initialUiState);
+	const uiRef = useRef(ui);
+	const jobs = snapshot.jobs;
+	const now = useClock(jobs.some((j) => activeStates.has(j.state as never)));
+
+	const width = Math.max(1, columns);
+	const height = Math.max(3, rows);
+	const body = height - 2;
+	let layout = gridLayout(jobs.length, width, body);
+	const paged = layout.pages > 1;
+	if (paged) layout = gridLayout(jobs.length, width, body - 1);
+	const gridHeight = paged ? body - 1 : body;
+	const focus = Math.min(ui.focus, Math.max(0, jobs.length - 1));
+	const page = Math.min(Math.floor(focus / layout.perPage), layout.pages - 1);
+	const offset = page * layout.perPage;
+	const pageJobs = jobs.slice(offset, offset + layout.perPage);
+	const focusedJob = jobs[focus];
+	const shownUi = focus === ui.focus && page === ui.page ? ui : { ...ui, focus, page };
+	const mode = modeOf(shownUi);
+
+	const overlay = useMemo(() => {
+		if (ui.overlay === "help") return { title: "Keys", lines: helpLines() };
+		if (ui.overlay === "result" && focusedJob)
+			return { title: `Result: ${focusedJob.name}`, lines: resultLines(focusedJob) };
+		return null;
+	}, [ui.overlay, focusedJob]);
+
+	const focusRow = Math.floor((focus - offset) / layout.columns);
+	const viewRows = ui.zoomed ? outputRows(body) : outputRows(layout.paneHeights[focusRow] ?? body);
+	const context: UiContext = {
+		jobs,
+		columns: layout.columns,
+		perPage: layout.perPage,
+		viewRows,
+		overlayLines: overlay?.lines.length ?? 0,
+		overlayRows: Math.max(1, body - 3),
+	};
+	const contextRef = useRef(context);
+	contextRef.current = context;
+	uiRef.current = shownUi;
+
+	const run = (effect: Effect) => {
+		const job = jobs.find((j) => "jobId" in effect && j.id === effect.jobId);
+		const name = job?.name ?? ("jobId" in effect ? effect.jobId : "");
+		const failed = (verb: string) => (error: unknown) =>
+			store.say(`cannot ${verb} ${name}: ${error instanceof Error ? error.message : String(error)}`);
+		switch (effect.kind) {
+			case "say":
+				store.say(effect.text);
+				break;
+			case "quit":
+				onQuit();
+				break;
+			case "start":
+				controller.start(effect.jobId).catch(failed("start"));
+				break;
+			case "restart":
+				controller.restart(effect.jobId).catch(failed("restart"));
+				break;
+			case "stop":
+			case "kill":
+				controller.stop(effect.jobId, { force: effect.kind === "kill" }).catch(failed("stop"));
+				break;
+		}
+	};
+
+	useInput((input, key) => {
+		const names = keyNames(input, key);
+		if (names.length === 0) return;
+		store.clearMessage();
+		const step = reduceKeys(uiRef.current, names, contextRef.current);
+		uiRef.current = step.state;
+		setUi(step.state);
+		for (const effect of step.effects) run(effect);
+	});
+
+	const visible =
+		ui.zoomed || ui.overlay === "result" ? (focusedJob ? [focusedJob.id] : []) : pageJobs.map((j) => j.id);
+	const visibleKey = visible.join("\n");
+	useEffect(() => {
+		store.setVisible(visibleKey ? visibleKey.split("\n") : []);
+	}, [store, visibleKey]);
+
+	let searchInfo: string | null = null;
+	if (shownUi.search.query && !shownUi.search.editing && focusedJob) {
+		const matches = matcher(shownUi.search.query);
+		let count = 0;
+		for (let n = focusedJob.lines.first; n < focusedJob.total; n++)
+			if (matches(focusedJob.lines.get(n) ?? "")) count++;
+		searchInfo =
+			shownUi.search.match === null
+				? `/${shownUi.search.query}: not found`
+				: `/${shownUi.search.query}: line ${shownUi.search.match + 1} (${count} matches)`;
+	}
+	const confirm = shownUi.confirm;
+	const confirmJob = confirm ? jobs.find((j) => j.id === confirm.jobId) : undefined;
+	const question = confirm
+		? confirm.kind === "kill"
+			? `Force-kill ${confirmJob?.name ?? confirm.jobId} (SIGKILL, no clean-up)?`
+			: `Stop ${confirmJob?.name ?? confirm.jobId} (SIGTERM, then SIGKILL)?`
+		: null;
+
+	let main: ReactNode;
+	if (overlay) {
+		main = (
+			<Overlay
+				title={overlay.title}
+				lines={overlay.lines}
+				scroll={ui.overlayScroll}
+				width={width}
+				height={body}
+			/>
+		);
+	} else if (ui.zoomed && focusedJob) {
+		main = (
+			<ZoomedPane
+				controller={controller}
+				job={focusedJob}
+				ui={shownUi}
+				width={width}
+				height={body}
+				now={now}
+			/>
+		);
+	} else {
+		main = (
+			<Box flexDirection="column" height={gridHeight}>
+				<Grid jobs={pageJobs} offset={offset} layout={layout} ui={shownUi} now={now} />
+			</Box>
+		);
+	}
+	const others =
+		paged && !ui.zoomed && !overlay
+			? jobs.filter((_, i) => i < offset || i >= offset + layout.perPage)
+			: null;
+	return (
+		<Box width={width} height={height} flexDirection="column" overflow="hidden">
+			<Header projectDir={controller.projectDir} jobs={jobs} page={page} pages={layout.pages} width={width} />
+			{main}
+			{others ? <JobList jobs={others} /> : null}
+			<Footer
+				mode={mode}
+				width={width}
+				question={question}
+				query={shownUi.search.query}
+				searchInfo={searchInfo}
+				message={snapshot.message?.text ?? null}
+			/>
+		</Box>
+	);
+}

@@ -1,0 +1,59 @@
+/**
+ * How many panes fit the terminal and how they are arranged: 1 to 4 columns, as many rows as
+ * keep each pane readable, and pages when the jobs do not all fit.
+ */
+
+/** A pane narrower or lower than this stops being readable. */
+export const minPaneWidth = 38;
+/** Border (2), title, progress line, and at least 4 lines of output. */
+export const minPaneHeight = 8;
+const maxColumns = 4;
+/** Terminal cells are about twice as high as wide; a pane of output reads best wide. */
+const preferredAspect = 3;
+
+export interface GridLayout {
+	columns: number;
+	rows: number;
+	/** Panes on one page. */
+	perPage: number;
+	pages: number;
+	paneWidths: number[];
+	paneHeights: number[];
+}
+
+/** Splits `total` cells into `parts` sizes that differ by at most one. */
+function split(total: number, parts: number): number[] {
+	const base = Math.floor(total / parts);
+	const extra = total - base * parts;
+	return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+export function gridLayout(jobs: number, width: number, height: number): GridLayout {
+	const count = Math.max(1, jobs);
+	const maxCols = Math.max(1, Math.min(maxColumns, count, Math.floor(width / minPaneWidth)));
+	const maxRows = Math.max(1, Math.floor(height / minPaneHeight));
+	let best = { columns: 1, rows: 1, shown: 0, score: Number.POSITIVE_INFINITY };
+	for (let columns = 1; columns <= maxCols; columns++) {
+		const shown = Math.min(count, columns * maxRows);
+		const rows = Math.ceil(shown / columns);
+		const aspect = width / columns / (height / rows);
+		const score = Math.abs(Math.log(aspect / preferredAspect));
+		if (shown > best.shown || (shown === best.shown && score < best.score)) {
+			best = { columns, rows, shown, score };
+		}
+	}
+	const perPage = best.columns * best.rows;
+	return {
+		columns: best.columns,
+		rows: best.rows,
+		perPage,
+		pages: Math.ceil(count / perPage),
+		paneWidths: split(width, best.columns),
+		paneHeights: split(height, best.rows),
+	};
+}
+
+/** Rows of output a pane of this height shows (border, title and progress lines taken). */
+export function outputRows(paneHeight: number): number {
+	return Math.max(1, paneHeight - 4);
+}

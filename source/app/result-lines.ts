@@ -1,0 +1,114 @@
+/**
+ * The result view as lines: the parsed result, the SCF and optimisation history as far as
+ * seen, and what to change when something went wrong. Plain data, so the view just scrolls it.
+ */
+import type { BandGap } from "../crystal/result.js";
+import { formatDelta, formatDuration, formatEnergy, sparkline } from "./format.js";
+import type { JobView } from "./store.js";
+
+export type Tone = "title" | "good" | "bad" | "warn" | "dim" | "plain" | "fix";
+
+export interface Line {
+	text: string;
+	tone: Tone;
+}
+
+function yesNo(value: boolean | null, yes: string, no: string): string {
+	return value === null ? "–" : value ? yes : no;
+}
+
+function gap(value: BandGap): string {
+	if (value === null) return "–";
+	if (typeof value === "number") return `${value.toFixed(3)} eV`;
+	return `α ${value.alpha.toFixed(3)} eV, β ${value.beta.toFixed(3)} eV`;
+}
+
+export function resultLines(job: JobView): Line[] {
+	const lines: Line[] = [];
+	const add = (text: string, tone: Tone = "plain") => lines.push({ text, tone });
+	const r = job.result;
+	const c = r?.crystal;
+	const detail = job.detail && job.detail !== job.state ? `: ${job.detail}` : "";
+	add(`${job.name} (${job.deckPath}) · ${job.state}${detail}`, "title");
+	add("");
+	if (!r || !c) {
+		add(job.state === "idle" ? "Not run yet." : "No result yet: the job has not ended.", "dim");
+	} else {
+		add(r.success ? "Success" : "Did not succeed", r.success ? "good" : "bad");
+		add(`Final energy      ${formatEnergy(r.finalEnergyHartree)}`);
+		add(
+			`SCF               ${yesNo(r.scfConverged, "converged", "NOT converged")}${c.scfCycles === null ? "" : ` after ${c.scfCycles} cycles`}`,
+			r.scfConverged === false ? "bad" : "plain",
+		);
+		if (r.optConverged !== null || c.optCycles !== null) {
+			add(
+				`Optimisation      ${yesNo(r.optConverged, "converged", "NOT converged")}${c.optCycles === null ? "" : ` after ${c.optCycles} points`}`,
+				r.optConverged === false ? "bad" : "plain",
+			);
+		}
+		add(`Calculation       ${c.calcType ?? "–"} · ${c.program ?? "–"} ${c.version ?? ""}`.trimEnd());
+		if (c.spaceGroup || c.atomsCell !== null) {
+			add(
+				`System            ${c.spaceGroup ?? "–"} · ${c.atomsCell ?? "–"} atoms in the cell · ${c.dimensionality ?? "–"}D`,
+			);
+		}
+		add(`Band gap          ${gap(c.bandGapEv)}`);
+		add(
+			`Times             wall ${formatDuration(r.wallTimeSeconds ?? c.wallTimeSeconds)} · CPU ${formatDuration(c.cpuTimeSeconds)}`,
+		);
+		add(
+			`Exit              ${r.exitCode === null ? "no exit record" : `code ${r.exitCode}`} · ${c.terminatedNormally ? "terminated normally" : "did not terminate normally"}`,
+			c.terminatedNormally ? "plain" : "warn",
+		);
+		for (const e of r.errors) add(`Error: ${e}`, "bad");
+		for (const w of r.warnings) add(`Warning: ${w}`, "warn");
+	}
+	const diagnosis = c?.diagnosis ?? [];
+	const trend = job.progress?.trend ?? null;
+	if (diagnosis.length > 0 || (trend && trend.kind !== "converging")) {
+		add("");
+		add("What to change", "title");
+		for (const d of diagnosis) {
+			add(
+				`${d.severity === "error" ? "✗" : d.severity === "warning" ? "!" : "i"} ${d.cause}`,
+				d.severity === "error" ? "bad" : "warn",
+			);
+			add(`  edit the deck: ${d.fix}`, "fix");
+			if (d.line) add(`  from: ${d.line}`, "dim");
+		}
+		if (trend && trend.kind !== "converging") {
+			add(`! SCF is ${trend.kind}`, "warn");
+			add(`  ${trend.advice}`, "fix");
+		}
+	}
+	const scf = job.scfHistory;
+	const deltas = job.progress?.deltaEHistory ?? [];
+	if (scf.length > 0 || deltas.length > 0) {
+		add("");
+		add("SCF history (as seen while it ran)", "title");
+		if (deltas.length > 0) add(`log10|ΔE| ${sparkline(deltas, 60)}`, "dim");
+		for (const p of scf.slice(-200)) {
+			add(`  cycle ${String(p.cycle).padStart(4)}  E ${formatEnergy(p.energy)}  ΔE ${formatDelta(p.deltaE)}`);
+		}
+	}
+	if (job.optHistory.length > 0) {
+		add("");
+		add("Optimisation history", "title");
+		let previous: number | null = null;
+		for (const p of job.optHistory) {
+			const change = previous === null ? "" : `  ΔE ${formatDelta(p.energy - previous)}`;
+			add(`  point ${String(p.point).padStart(3)}  E ${formatEnergy(p.energy)}${change}`);
+			previous = p.energy;
+		}
+		const tests = job.progress?.optConvergence;
+		if (tests) {
+			add(
+				`  last tests: ${Object.entries(tests)
+					.map(([k, ok]) => `${k} ${ok ? "yes" : "no"}`)
+					.join(", ")}`,
+				"dim",
+			);
+		}
+	}
+	return lines;
+}

@@ -1,0 +1,325 @@
+/**
+ * The cockpit's view of every job, kept outside React: it listens to the runner's events,
+ * holds a bounded ring of output lines per job, and tells React about changes at a bounded
+ * rate (useSyncExternalStore), so a job printing thousands of lines a second costs at most
+ * `maxRate` renders a second, never one per line.
+ */
+import type { Progress } from "../crystal/result.js";
+import type { JobsController, ProjectJob } from "../jobs/controller.js";
+import {
+	activeStates,
+	endStates,
+	type JobResult,
+	type JobState,
+	type OutputBatch,
+	type RunnerKind,
+	type StateChange,
+} from "../runner/runner.js";
+import { LineRing } from "./ring-buffer.js";
+
+export type ViewState = JobState | "idle";
+
+export interface ScfPoint {
+	cycle: number;
+	energy: number | null;
+	deltaE: number | null;
+}
+
+export interface OptPoint {
+	point: number;
+	energy: number;
+}
+
+/** One job as the screen shows it. A new object whenever something in it changed. */
+export interface JobView {
+	id: string;
+	name: string;
+	deckPath: string;
+	runner: RunnerKind;
+	host: string | null;
+	state: ViewState;
+	detail: string | null;
+	progress: Progress | null;
+	result: JobResult | null;
+	startedAt: number | null;
+	endedAt: number | null;
+	/** Shared and growing: read lines by number, up to `total` (the count at this snapshot). */
+	lines: LineRing;
+	total: number;
+	/** Ended while it was not on screen, and not looked at since. */
+	unseen: boolean;
+	/** SCF cycles and optimisation points of the current run, as far as seen. */
+	scfHistory: readonly ScfPoint[];
+	optHistory: readonly OptPoint[];
+}
+
+export interface Snapshot {
+	jobs: readonly JobView[];
+	/** Last message for the user (an error from the runner, a refused start), newest only. */
+	message: { text: string; at: number } | null;
+}
+
+export interface StoreOptions {
+	/** Lines kept per job. */
+	capacity?: number;
+	/** Renders per second at most. */
+	maxRate?: number;
+	now?: () => number;
+	/** A job ended while not on screen. */
+	onNotice?: (job: JobView, state: JobState) => void;
+}
+
+const historyLimit = 500;
+
+interface Entry {
+	view: JobView;
+	dirty: boolean;
+	scf: ScfPoint[];
+	opt: OptPoint[];
+}
+
+export class CockpitStore {
+	private readonly entries = new Map<string, Entry>();
+	private order: string[] = [];
+	private snapshot: Snapshot = { jobs: [], message: null };
+	private message: Snapshot["message"] = null;
+	private readonly listeners = new Set<() => void>();
+	private timer: NodeJS.Timeout | null = null;
+	private lastFlush = 0;
+	private visible = new Set<string>();
+	private readonly capacity: number;
+	private readonly interval: number;
+	private readonly now: () => number;
+	private readonly unsubscribers: (() => void)[] = [];
+
+	constructor(
+		private readonly controller: JobsController,
+		private readonly options: StoreOptions = {},
+	) {
+		this.capacity = options.capacity ?? 5000;
+		this.interval = 1000 / (options.maxRate ?? 20);
+		this.now = options.now ?? Date.now;
+		this.syncJobs();
+		this.flush();
+	}
+
+	/** Starts listening to the runner. */
+	listen(): void {
+		const runner = this.controller.runner;
+		const on = <E extends "state" | "output" | "progress" | "result" | "error">(
+			event: E,
+			handler: (...args: never[]) => void,
+		) => {
+			runner.on(event, handler as never);
+			this.unsubscribers.push(() => runner.off(event, handler as never));
+		};
+		on("state", (id: string, change: StateChange) => this.onState(id, change));
+		on("output", (id: string, batch: OutputBatch) => this.onOutput(id, batch));
+		on("progress", (id: string, progress: Progress) => this.onProgress(id, progress));
+		on("result", (id: string, result: JobResult) => this.onResult(id, result));
+		on("error", (id: string | null, error: Error) =>
+			this.say(id ? `${this.entries.get(id)?.view.name ?? id}: ${error.message}` : error.message),
+		);
+	}
+
+	close(): void {
+		for (const off of this.unsubscribers.splice(0)) off();
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	getSnapshot = (): Snapshot => this.snapshot;
+
+	/** Picks up decks that appeared since (and their last known state). */
+	syncJobs(): void {
+		for (const job of this.controller.jobs()) {
+			if (!this.entries.has(job.spec.id)) this.entries.set(job.spec.id, this.newEntry(job));
+		}
+		const ids = [...this.entries.keys()];
+		if (ids.join("\n") !== this.order.join("\n")) {
+			this.order = ids;
+			this.schedule();
+		}
+	}
+
+	/** Fills the view of jobs that ended before this cockpit started from their log on disk. */
+	async loadEndedLogs(): Promise<void> {
+		for (const entry of this.entries.values()) {
+			const { view } = entry;
+			if (view.lines.total > 0 || !endStates.has(view.state as JobState)) continue;
+			const { total } = await this.controller.readLog(view.id, 0, 0);
+			const start = Math.max(0, total - this.capacity);
+			const slice = await this.controller.readLog(view.id, start, total - start);
+			// Output that arrived meanwhile (a restart) wins over the old log.
+			if (view.lines.total > 0) continue;
+			view.lines.clear(start);
+			view.lines.push(slice.lines);
+			this.touch(entry);
+		}
+	}
+
+	/** Which jobs are on screen now: their "ended unseen" marks clear, the others can get one. */
+	setVisible(ids: readonly string[]): void {
+		this.visible = new Set(ids);
+		for (const id of ids) {
+			const entry = this.entries.get(id);
+			if (entry?.view.unseen) {
+				entry.view.unseen = false;
+				this.touch(entry);
+			}
+		}
+	}
+
+	say(text: string): void {
+		this.message = { text, at: this.now() };
+		this.schedule();
+	}
+
+	clearMessage(): void {
+		if (!this.message) return;
+		this.message = null;
+		this.schedule();
+	}
+
+	private newEntry(job: ProjectJob): Entry {
+		return {
+			dirty: true,
+			scf: [],
+			opt: [],
+			view: {
+				id: job.spec.id,
+				name: job.spec.name,
+				deckPath: job.deckPath,
+				runner: job.spec.runner,
+				host: job.spec.host ?? null,
+				state: job.state,
+				detail: null,
+				progress: null,
+				result: job.result,
+				startedAt: job.startedAt,
+				endedAt: job.endedAt,
+				lines: new LineRing(this.capacity),
+				total: 0,
+				unseen: false,
+				scfHistory: [],
+				optHistory: [],
+			},
+		};
+	}
+
+	private entry(id: string): Entry | undefined {
+		if (!this.entries.has(id)) this.syncJobs();
+		return this.entries.get(id);
+	}
+
+	private onState(id: string, change: StateChange): void {
+		const entry = this.entry(id);
+		if (!entry) return;
+		const view = entry.view;
+		const before = view.state;
+		const wasActive = activeStates.has(before as JobState);
+		const now = this.now();
+		if ((change.state === "queued" || change.state === "starting") && !wasActive) {
+			// A new run: its output and figures replace the last run's.
+			view.lines.clear();
+			view.progress = null;
+			view.result = null;
+			view.endedAt = null;
+			view.startedAt = null;
+			entry.scf = [];
+			entry.opt = [];
+		}
+		if ((change.state === "starting" || change.state === "running") && view.startedAt === null) {
+			view.startedAt = now;
+		}
+		if (endStates.has(change.state)) {
+			if (view.endedAt === null || wasActive) view.endedAt = now;
+			if (wasActive && !this.visible.has(id)) {
+				view.unseen = true;
+				this.options.onNotice?.(view, change.state);
+			}
+		}
+		view.state = change.state;
+		view.detail = change.detail ?? null;
+		this.touch(entry);
+	}
+
+	private onOutput(id: string, batch: OutputBatch): void {
+		const entry = this.entry(id);
+		if (!entry) return;
+		entry.view.lines.push(batch.lines);
+		this.touch(entry);
+	}
+
+	private onProgress(id: string, progress: Progress): void {
+		const entry = this.entry(id);
+		if (!entry) return;
+		entry.view.progress = progress;
+		if (progress.scfCycle !== null) {
+			const last = entry.scf.at(-1);
+			const point = {
+				cycle: progress.scfCycle,
+				energy: progress.energyHartree,
+				deltaE: progress.deltaEHartree,
+			};
+			// A new SCF (next optimisation point) starts again at cycle 0 or 1: keep both runs.
+			if (last?.cycle === point.cycle) entry.scf[entry.scf.length - 1] = point;
+			else entry.scf.push(point);
+			if (entry.scf.length > historyLimit) entry.scf.splice(0, entry.scf.length - historyLimit);
+		}
+		if (progress.optPoint !== null && progress.optEnergyHartree !== null) {
+			const last = entry.opt.at(-1);
+			if (last?.energy !== progress.optEnergyHartree) {
+				entry.opt.push({ point: entry.opt.length + 1, energy: progress.optEnergyHartree });
+			}
+		}
+		this.touch(entry);
+	}
+
+	private onResult(id: string, result: JobResult): void {
+		const entry = this.entry(id);
+		if (!entry) return;
+		entry.view.result = result;
+		this.touch(entry);
+	}
+
+	private touch(entry: Entry): void {
+		entry.dirty = true;
+		this.schedule();
+	}
+
+	private schedule(): void {
+		if (this.timer) return;
+		const wait = Math.max(0, this.lastFlush + this.interval - this.now());
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			this.flush();
+		}, wait);
+	}
+
+	/** Makes the next snapshot now: changed jobs get new objects, the others are reused. */
+	flush(): void {
+		this.lastFlush = this.now();
+		const jobs: JobView[] = [];
+		for (const id of this.order) {
+			const entry = this.entries.get(id) as Entry;
+			if (entry.dirty || entry.view.total !== entry.view.lines.total) {
+				entry.view = {
+					...entry.view,
+					total: entry.view.lines.total,
+					scfHistory: entry.scf.slice(),
+					optHistory: entry.opt.slice(),
+				};
+				entry.dirty = false;
+			}
+			jobs.push(entry.view);
+		}
+		this.snapshot = { jobs, message: this.message };
+		for (const listener of this.listeners) listener();
+	}
+}

@@ -1,0 +1,100 @@
+/**
+ * A JobsController for component tests: a real EventEmitter as the runner, and methods that
+ * record what the UI asked for and emit the events a real runner would.
+ */
+import { EventEmitter } from "node:events";
+import type { Progress } from "../../source/crystal/result.js";
+import type { JobsController, LogSlice, ProjectJob } from "../../source/jobs/controller.js";
+import type { JobResult, JobSpec, JobState, Runner, RunnerEvents } from "../../source/runner/runner.js";
+
+class FakeRunner extends EventEmitter<RunnerEvents> implements Runner {
+	async start(): Promise<void> {}
+	async stop(): Promise<void> {}
+	isRunning(): boolean {
+		return false;
+	}
+	async attach(): Promise<boolean> {
+		return false;
+	}
+	async detachAll(): Promise<void> {}
+}
+
+export function spec(name: string): JobSpec {
+	return { id: name, name, dir: `/project/${name}`, runner: "local", parallelism: { ranks: 1, threads: 1 } };
+}
+
+export class FakeController implements JobsController {
+	readonly projectDir = "/project";
+	readonly runner = new FakeRunner();
+	readonly calls: string[] = [];
+	/** Whole logs on disk, for readLog. */
+	readonly logs = new Map<string, string[]>();
+	private readonly list: ProjectJob[];
+	running: string[] = [];
+
+	constructor(names: string[], states: Partial<Record<string, JobState>> = {}) {
+		this.list = names.map((name) => ({
+			spec: spec(name),
+			deckPath: `${name}.d12`,
+			state: states[name] ?? "idle",
+			startedAt: null,
+			endedAt: null,
+			result: null,
+		}));
+	}
+
+	jobs(): ProjectJob[] {
+		return this.list;
+	}
+	async start(id: string): Promise<void> {
+		this.calls.push(`start ${id}`);
+	}
+	async stop(id: string, options?: { force?: boolean }): Promise<void> {
+		this.calls.push(`${options?.force ? "kill" : "stop"} ${id}`);
+	}
+	async restart(id: string): Promise<void> {
+		this.calls.push(`restart ${id}`);
+	}
+	async readLog(id: string, start: number, count: number): Promise<LogSlice> {
+		this.calls.push(`readLog ${id} ${start} ${count}`);
+		const lines = this.logs.get(id) ?? [];
+		return { lines: lines.slice(start, start + count), total: lines.length };
+	}
+	async reattach(): Promise<string[]> {
+		return [];
+	}
+	async detach(): Promise<string[]> {
+		this.calls.push("detach");
+		return this.running;
+	}
+
+	state(id: string, state: JobState, detail?: string): void {
+		this.runner.emit("state", id, detail ? { state, detail } : { state });
+	}
+	output(id: string, lines: string[], replay = false): void {
+		this.runner.emit("output", id, { lines, offset: 0, replay });
+	}
+	progress(id: string, progress: Partial<Progress>): void {
+		this.runner.emit("progress", id, { ...emptyProgress, ...progress });
+	}
+	result(id: string, result: JobResult): void {
+		this.runner.emit("result", id, result);
+	}
+}
+
+export const emptyProgress: Progress = {
+	phase: "scf",
+	scfCycle: null,
+	energyHartree: null,
+	deltaEHartree: null,
+	deltaEHistory: [],
+	optPoint: null,
+	optEnergyHartree: null,
+	optConvergence: null,
+	elapsedSeconds: null,
+	trend: null,
+};
+
+export function numbered(prefix: string, from: number, to: number): string[] {
+	return Array.from({ length: to - from }, (_, i) => `${prefix} ${from + i}`);
+}

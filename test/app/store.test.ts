@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CockpitStore } from "../../source/app/store.js";
+import { FakeController, numbered } from "./fake-controller.js";
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("a flood of output reaches React in a few coalesced flushes, not one per line", async () => {
+	const controller = new FakeController(["mgo"]);
+	const store = new CockpitStore(controller, { maxRate: 20 });
+	store.listen();
+	let renders = 0;
+	store.subscribe(() => renders++);
+	controller.state("mgo", "running");
+	for (let i = 0; i < 2000; i++) controller.output("mgo", [`line ${i}`]);
+	await tick(120);
+	const job = store.getSnapshot().jobs[0];
+	assert.equal(job?.total, 2000);
+	assert.equal(job?.lines.get(1999), "line 1999");
+	assert.ok(renders <= 2, `${renders} renders for 2000 lines`);
+	store.close();
+});
+
+test("the ring is bounded and numbers lines by their place in the whole log", async () => {
+	const controller = new FakeController(["mgo"]);
+	const store = new CockpitStore(controller, { capacity: 100 });
+	store.listen();
+	controller.output("mgo", numbered("l", 0, 1000), true);
+	store.flush();
+	const job = store.getSnapshot().jobs[0];
+	assert.equal(job?.total, 1000);
+	assert.equal(job?.lines.first, 900);
+	assert.equal(job?.lines.get(950), "l 950");
+	store.close();
+});
+
+test("unchanged jobs keep their snapshot object, changed ones get a new one", () => {
+	const controller = new FakeController(["a", "b"]);
+	const store = new CockpitStore(controller);
+	store.listen();
+	const [a0, b0] = store.getSnapshot().jobs;
+	controller.output("a", ["x"]);
+	store.flush();
+	const [a1, b1] = store.getSnapshot().jobs;
+	assert.notEqual(a1, a0);
+	assert.equal(b1, b0);
+	store.close();
+});
+
+test("a new run clears the last run's output and figures", () => {
+	const controller = new FakeController(["mgo"], { mgo: "failed" });
+	const store = new CockpitStore(controller);
+	store.listen();
+	controller.output("mgo", ["old run"]);
+	controller.progress("mgo", { scfCycle: 3 });
+	controller.state("mgo", "queued");
+	controller.state("mgo", "starting");
+	controller.output("mgo", ["new run"]);
+	store.flush();
+	const job = store.getSnapshot().jobs[0];
+	assert.deepEqual(job?.lines.slice(0, job.total), ["new run"]);
+	assert.equal(job?.progress, null);
+	assert.ok(job?.startedAt);
+	store.close();
+});
+
+test("a job that ends off screen is marked and announced; looking at it clears the mark", () => {
+	const controller = new FakeController(["a", "b"]);
+	const notices: string[] = [];
+	const store = new CockpitStore(controller, {
+		onNotice: (job, state) => notices.push(`${job.name} ${state}`),
+	});
+	store.listen();
+	store.setVisible(["a"]);
+	for (const id of ["a", "b"]) controller.state(id, "running");
+	controller.state("a", "finished");
+	controller.state("b", "failed", "exit 1");
+	store.flush();
+	assert.deepEqual(notices, ["b failed"]);
+	assert.deepEqual(
+		store.getSnapshot().jobs.map((j) => j.unseen),
+		[false, true],
+	);
+	store.setVisible(["b"]);
+	store.flush();
+	assert.equal(store.getSnapshot().jobs[1]?.unseen, false);
+	store.close();
+});
+
+test("jobs that ended before the cockpit started show the tail of their log", async () => {
+	const controller = new FakeController(["done"], { done: "finished" });
+	controller.logs.set("done", numbered("out", 0, 30));
+	const store = new CockpitStore(controller, { capacity: 10 });
+	await store.loadEndedLogs();
+	store.flush();
+	const job = store.getSnapshot().jobs[0];
+	assert.equal(job?.total, 30);
+	assert.equal(job?.lines.first, 20);
+	assert.equal(job?.lines.get(29), "out 29");
+});
+
+test("SCF and optimisation history are gathered from progress events", () => {
+	const controller = new FakeController(["opt"]);
+	const store = new CockpitStore(controller);
+	store.listen();
+	controller.state("opt", "running");
+	controller.progress("opt", { scfCycle: 1, energyHartree: -10 });
+	controller.progress("opt", { scfCycle: 2, energyHartree: -10.5 });
+	controller.progress("opt", { scfCycle: 2, energyHartree: -10.6, optPoint: 1, optEnergyHartree: -10.6 });
+	controller.progress("opt", { scfCycle: 1, optPoint: 2, optEnergyHartree: -10.6 });
+	controller.progress("opt", { scfCycle: 4, optPoint: 2, optEnergyHartree: -10.7 });
+	store.flush();
+	const job = store.getSnapshot().jobs[0];
+	assert.deepEqual(
+		job?.scfHistory.map((p) => p.cycle),
+		[1, 2, 1, 4],
+	);
+	assert.deepEqual(
+		job?.optHistory.map((p) => p.energy),
+		[-10.6, -10.7],
+	);
+	store.close();
+});
