@@ -16,7 +16,7 @@ import { Tmux } from "../../test/e2e/tmux.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
-const bin = join(root, "bin", "crystal-tui.js");
+const bin = join(root, "bin", "crystal-tui");
 const mprocs = join(root, "node_modules", ".bin", "mprocs");
 const seconds = 10;
 const linesPerSecond = 1000;
@@ -93,7 +93,7 @@ async function measureCockpit(): Promise<Usage & { latencies: number[] }> {
 	const tmux = new Tmux();
 	try {
 		tmux.start(
-			`exec ${node} ${bin} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDir}`,
+			`exec ${bin} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDir}`,
 			{ CI: "false", TERM: "xterm-256color" },
 			size.columns,
 			size.rows,

@@ -52,9 +52,13 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 		case "run": {
 			const project = await open(process.cwd(), flags);
 			if (!interactive(flags)) return runDecks(project, args, write);
-			for (const id of args.map((a) => project.resolveJob(a))) await project.checkStartable(id);
-			for (const id of args.map((a) => project.resolveJob(a))) await project.start(id);
-			return cockpit(project);
+			const ids = args.map((a) => project.resolveJob(a));
+			if (ids.length === 0) throw new LaunchError("no deck given: crystal-tui run NAME.d12 [MORE.d12 ...]");
+			for (const id of ids) await project.checkStartable(id);
+			return cockpit(project, async () => {
+				await project.reattach();
+				for (const id of ids) await project.start(id);
+			});
 		}
 		case "status": {
 			refuseArgs("status", args);
@@ -86,10 +90,11 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 						.map((j) => j.spec.id)
 				: [];
 			if (!interactive(flags)) return watchRunning(project, write, fresh);
-			await project.reattach();
-			await project.resumeQueued();
-			for (const id of fresh) await project.start(id);
-			return cockpit(project);
+			return cockpit(project, async () => {
+				await project.reattach();
+				await project.resumeQueued();
+				for (const id of fresh) await project.start(id);
+			});
 		}
 	}
 }
@@ -98,8 +103,9 @@ function refuseArgs(command: string, args: string[]): void {
 	if (args.length) throw new LaunchError(`${command} takes no arguments (got ${args.join(" ")})`);
 }
 
-async function cockpit(project: Project): Promise<number> {
+/** The Ink cockpit; `prepare` runs once it listens, so no replayed or new line is missed. */
+async function cockpit(project: Project, prepare: () => Promise<void>): Promise<number> {
 	const { runCockpit } = await import("../app/cockpit.js");
-	await runCockpit(project, { noColor: Boolean(process.env.NO_COLOR) });
+	await runCockpit(project, { noColor: Boolean(process.env.NO_COLOR), prepare });
 	return 0;
 }

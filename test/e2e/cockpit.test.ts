@@ -12,7 +12,7 @@ import { Tmux } from "./tmux.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
-const bin = join(root, "bin", "crystal-tui.js");
+const bin = join(root, "bin", "crystal-tui");
 const demoFixture = join(root, "fixtures", "demo");
 const missing = existsSync(demoFixture) ? false : "fixtures/demo is not there yet";
 
@@ -55,7 +55,7 @@ function demoJobs(): string[] {
 function startDemo(home: string, columns: number, rows: number): void {
 	assert.ok(existsSync(join(root, "dist", "cli.js")), "dist/cli.js is missing: run npm run build first");
 	tmux.start(
-		`${node} ${bin} --demo`,
+		`${bin} --demo`,
 		{ CI: "false", XDG_STATE_HOME: home, CRYSTAL_MOCK_DELAY: "0.1", TERM: "xterm-256color", NO_COLOR: "" },
 		columns,
 		rows,

@@ -11,7 +11,7 @@ import { execa, type ResultPromise } from "execa";
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const mockBin = join(repoRoot, "fixtures", "bin");
 export const nodeBin = join(repoRoot, "node_modules", "node", "bin", "node");
-export const cliPath = join(repoRoot, "bin", "crystal-tui.js");
+export const cliPath = join(repoRoot, "bin", "crystal-tui");
 
 /** A small plausible SCF deck; extra keyword lines go before the final END of the SCF block. */
 export function deck(
@@ -63,7 +63,7 @@ export interface CliOptions {
 
 /** Runs crystal-tui (on the project's Node 24) without a terminal. */
 export function crystalTui(args: string[], options: CliOptions): ResultPromise<{ reject: false; all: true }> {
-	return execa(nodeBin, [cliPath, ...args], {
+	return execa(cliPath, args, {
 		cwd: options.cwd,
 		reject: false,
 		all: true,

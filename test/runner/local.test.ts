@@ -15,7 +15,6 @@ import {
 	eventually,
 	groupMembers,
 	mockBin,
-	nodeBin,
 	removeProject,
 	sleep,
 	tempProject,
@@ -275,7 +274,7 @@ describe("the terminal goes away", () => {
 		}
 		const dir = await project({ "mgo.d12": deck("MgO bulk") });
 		const socket = `ct-hup-${process.pid}`;
-		const command = [nodeBin, cliPath, "run", "mgo.d12", "--no-tui"].map((a) => `'${a}'`).join(" ");
+		const command = [cliPath, "run", "mgo.d12", "--no-tui"].map((a) => `'${a}'`).join(" ");
 		await execa("tmux", [
 			"-L",
 			socket,
