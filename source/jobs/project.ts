@@ -152,6 +152,7 @@ export class Project implements JobsController {
 		return new Promise((resolveEnd) => {
 			const done = () => {
 				clearInterval(timer);
+				clearTimeout(limit);
 				resolveEnd();
 			};
 			const check = () => {
@@ -159,7 +160,7 @@ export class Project implements JobsController {
 				if (!record || !activeStates.has(record.state)) done();
 			};
 			const timer = setInterval(check, 100);
-			setTimeout(done, timeoutMs);
+			const limit = setTimeout(done, timeoutMs);
 			check();
 		});
 	}

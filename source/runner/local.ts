@@ -54,6 +54,8 @@ export class LocalBackend implements Backend {
 		const program = programFor(job.parallelism);
 		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
 		if (!found.dir) throw new LaunchError(found.message);
+		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
+		const mpirun = job.parallelism.ranks > 1 ? await findCrystal("mpirun", found.dir, this.env) : null;
 		const runDir = runDirOf(job.dir, job.name);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
@@ -70,6 +72,7 @@ export class LocalBackend implements Backend {
 			parallelism: job.parallelism,
 			exeDir: found.dir,
 			mpiLauncher: "mpirun",
+			...(mpirun?.dir ? { mpirun: join(mpirun.dir, "mpirun") } : {}),
 			keepScratch: job.keepScratch ?? false,
 		});
 		await writeFile(scriptPath, text, { mode: 0o700 });

@@ -26,6 +26,8 @@ export interface ScriptOptions {
 	exeDir: string | null;
 	/** How parallel runs are started: `mpirun -np N` on a workstation, `srun` inside SLURM. */
 	mpiLauncher: "mpirun" | "srun";
+	/** The mpirun to use (a path, or a name looked up on PATH); default "mpirun". */
+	mpirun?: string;
 	keepScratch: boolean;
 	/** Environment modules loaded before the run (`module load NAME`). */
 	modules?: string[];
@@ -52,7 +54,7 @@ export function jobScript(o: ScriptOptions): string {
 		? `"$exe" < INPUT >> "$out" 2>&1 &`
 		: o.mpiLauncher === "srun"
 			? `srun "$exe" >> "$out" 2>&1 &`
-			: `mpirun -np ${o.parallelism.ranks} "$exe" >> "$out" 2>&1 &`;
+			: `${q(o.mpirun ?? "mpirun")} -np ${o.parallelism.ranks} "$exe" >> "$out" 2>&1 &`;
 
 	const stageInLines = stageIn(o.name).map((f) => `stage_in ${q(f.job)} ${q(f.scratch)}`);
 	const stageOutLines = stageOut(o.name, o.isOptimisation).map(
