@@ -207,9 +207,9 @@ describe("ssh backend", { skip }, () => {
 		assert.match(troubles[0] ?? "", /connection to loopback lost/);
 		const remoteOut = await remote(slow, `cat ${handle.workDir}/drop.out`);
 		const got = Buffer.concat(received).toString("utf8");
+		// Byte equality with the remote file: no gap, and no line twice (CRYSTAL output repeats
+		// identical lines of its own, so counting distinct lines would prove nothing).
 		assert.equal(got, remoteOut, "every byte once, in order");
-		const lines = got.split("\n").filter(Boolean);
-		assert.equal(new Set(lines).size, lines.length, "no repeated line");
 		await slow.close();
 	});
 
