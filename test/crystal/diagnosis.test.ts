@@ -34,6 +34,15 @@ const lines: Record<string, { line: string; fix: RegExp }> = {
 		line: "slurmstepd: error: *** JOB 4418207 ON cn0412 CANCELLED AT 2024-11-30T04:00:27 ***",
 		fix: /RESTART|GUESSP/,
 	},
+	"missing-guess-wavefunction": {
+		// What the Intel Fortran runtime prints when GUESSP finds no fort.20 (see fixtures/bin).
+		line: "forrtl: severe (24): end-of-file during read, unit 20, file /scratch/crystal-tui.x1/fort.20",
+		fix: /NAME\.f9/,
+	},
+	"missing-external-geometry": {
+		line: "forrtl: severe (24): end-of-file during read, unit 34, file /scratch/crystal-tui.x1/fort.34",
+		fix: /NAME\.gui/,
+	},
 	"process-crashed": { line: "forrtl: severe (174): SIGSEGV, segmentation fault occurred", fix: /memory/ },
 	"crystal-error": { line: " ERROR **** NEIGHB **** ATOMS TOO CLOSE - CHECK INPUT", fix: /manual/ },
 	"bipo-buffer": {

@@ -82,6 +82,20 @@ export const catalogue: readonly CatalogueEntry[] = [
 		fix: `Submit again; ${continueRun}.`,
 	},
 	{
+		id: "missing-guess-wavefunction",
+		severity: "error",
+		pattern: /forrtl: severe \(\d+\): .*unit 20\b/,
+		cause: "GUESSP asks for the wave function of an earlier run (fort.20), and there was none to read.",
+		fix: "Put the earlier run's fort.9 beside the deck as NAME.f9 (it is staged as fort.20), or remove GUESSP to start from scratch.",
+	},
+	{
+		id: "missing-external-geometry",
+		severity: "error",
+		pattern: /forrtl: severe \(\d+\): .*unit 34\b/,
+		cause: "EXTERNAL reads the geometry from fort.34, and there was none to read.",
+		fix: "Put the geometry (fort.34 format, e.g. an earlier optimisation's NAME.gui) beside the deck as NAME.gui, or give the geometry in the deck instead of EXTERNAL.",
+	},
+	{
 		id: "process-crashed",
 		severity: "error",
 		pattern:
