@@ -78,10 +78,13 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 			const demo = flags.demo;
 			if (demo && command) throw new LaunchError("--demo opens its own folder: give no DIR with it");
 			const dir = demo ? await prepareDemo() : resolve(command ?? ".");
-			const project = await open(
-				dir,
-				demo ? { ...flags, crystalDir: flags.crystalDir ?? mockCrystalDir } : flags,
-			);
+			// The mock CRYSTAL uses no CPU: every demo deck runs at once.
+			const demoFlags = {
+				...flags,
+				crystalDir: flags.crystalDir ?? mockCrystalDir,
+				maxJobs: flags.maxJobs ?? 8,
+			};
+			const project = await open(dir, demo ? demoFlags : flags);
 			// The demo starts the decks that have never run, so a newcomer sees live panes at once.
 			const fresh = demo
 				? project

@@ -170,7 +170,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		for (const job of blocked) this.finishWithoutRun(job.id, "cancelled", "a job it depends on failed");
 		for (const job of launch) void this.launch(job);
 		for (const id of this.queuedIds()) {
-			this.emit("state", id, { state: "queued", detail: `queued: ${this.queue.position(id) - 1} ahead` });
+			const ahead = this.queue.position(id) - 1;
+			this.emit("state", id, {
+				state: "queued",
+				detail: ahead ? `waiting for a free slot, ${ahead} ahead` : "next in line",
+			});
 		}
 	}
 
@@ -317,12 +321,12 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const record = this.store.get(job.id);
 		const endedAt = exit ? exit.endedAt * 1000 : Date.now();
 		const startedAt = exit?.startedAt ? exit.startedAt * 1000 : (record?.startedAt ?? handle.launchedAt);
-		const result = jobResult(
-			job.id,
-			tracker.parser.result(),
-			exit,
-			Math.max(0, (endedAt - startedAt) / 1000),
-		);
+		const crystal = tracker.parser.result();
+		const parsed = jobResult(job.id, crystal, exit, Math.max(0, (endedAt - startedAt) / 1000));
+		// An adopted SLURM job need not be a CRYSTAL run: when its output never showed CRYSTAL's
+		// banner, its exit status alone says whether it went well.
+		const result =
+			handle.adopted && crystal.program === null ? { ...parsed, success: exit?.code === 0 } : parsed;
 		const state = endState(result, exit, record?.stopRequested ?? false);
 		const detail = endDetail(result, exit, state, backendDetail);
 		this.stopFollowing(job.id, true);
