@@ -25,9 +25,11 @@ export function Footer({ mode, width, question, query, searchInfo, message }: Pr
 			</Text>
 		);
 	}
-	const keys = footerBindings(mode)
-		.map((b) => `${b.label} ${b.short ?? b.description}`)
-		.join(" · ");
+	const lead = message ?? searchInfo;
+	const keys = fitKeys(
+		footerBindings(mode).map((b) => ({ text: `${b.label} ${b.short ?? b.description}`, action: b.action })),
+		width - (lead ? lead.length + 2 : 0),
+	);
 	if (mode === "confirm" && question) {
 		return (
 			<Text wrap="truncate">
@@ -38,11 +40,29 @@ export function Footer({ mode, width, question, query, searchInfo, message }: Pr
 			</Text>
 		);
 	}
-	const lead = message ?? searchInfo;
 	return (
 		<Text wrap="truncate">
 			{lead ? <Text color={theme.color(message ? "yellow" : "cyan")}>{`${lead}  `}</Text> : null}
-			<Text dimColor>{keys.length > width ? keys.slice(0, width) : keys}</Text>
+			<Text dimColor>{keys}</Text>
 		</Text>
 	);
+}
+
+/** Help and quit are always shown; the other keys, in keymap order, as many as fit the width. */
+export function fitKeys(items: { text: string; action: string }[], width: number): string {
+	const always = items.filter((i) => i.action === "help" || i.action === "quit");
+	const rest = items.filter((i) => !always.includes(i));
+	const separator = " · ";
+	let used = always.reduce((n, i) => n + i.text.length + separator.length, 0);
+	const shown: typeof items = [];
+	for (const item of rest) {
+		if (used + item.text.length + separator.length > width) break;
+		shown.push(item);
+		used += item.text.length + separator.length;
+	}
+	const order = new Map(items.map((item, index) => [item, index]));
+	return [...shown, ...always]
+		.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+		.map((i) => i.text)
+		.join(separator);
 }
