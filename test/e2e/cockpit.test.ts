@@ -78,12 +78,17 @@ async function waitUntil(
 	throw new Error(`timed out waiting until ${what}; the screen:\n${screen}`);
 }
 
-/** A word from the job's output on disk, to search for. */
-function wordFromOutput(home: string, job: string): string {
-	const text = readFileSync(join(home, "crystal-tui", "demo", `${job}.out`), "utf8");
-	const words = text.match(/[A-Z][A-Z]{4,}/g) ?? text.match(/[A-Za-z]{5,}/g) ?? [];
-	assert.ok(words.length > 0, `no word in ${job}.out`);
-	return words[Math.floor(words.length / 2)] as string;
+/** A word from the job's output on disk, to search for, once the job has written some. */
+async function wordFromOutput(home: string, job: string): Promise<string> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const path = join(home, "crystal-tui", "demo", `${job}.out`);
+		const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+		const words = text.match(/[A-Z][A-Z]{4,}/g) ?? [];
+		if (words.length > 0) return words[Math.floor(words.length / 2)] as string;
+		assert.ok(Date.now() < deadline, `no word in ${job}.out after 30 s`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 test("panes, stop and start, zoom, search, result, quit leaving jobs running, re-attach", {
@@ -113,7 +118,7 @@ test("panes, stop and start, zoom, search, result, quit leaving jobs running, re
 		existsSync(join(home, "crystal-tui", "demo", `${first}.out`)),
 	);
 	await tmux.waitFor(/\n[║│].{3,}/);
-	const word = wordFromOutput(home, first);
+	const word = await wordFromOutput(home, first);
 	tmux.key("/");
 	tmux.type(word);
 	tmux.key("Enter");
