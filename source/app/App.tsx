@@ -5,15 +5,15 @@
 import { Box, useInput, useWindowSize } from "ink";
 import { type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { JobsController } from "../jobs/controller.js";
-import { activeStates } from "../runner/runner.js";
 import { Footer } from "./components/Footer.js";
 import { Grid } from "./components/Grid.js";
 import { Header } from "./components/Header.js";
 import { JobList } from "./components/JobList.js";
 import { Overlay } from "./components/Overlay.js";
+import { QueueView } from "./components/QueueView.js";
 import { ZoomedPane } from "./components/ZoomedPane.js";
 import { helpLines } from "./help-lines.js";
-import { useClock } from "./hooks/use-clock.js";
+import { useQueue } from "./hooks/use-queue.js";
 import { keyNames } from "./keymap.js";
 import { gridLayout, outputRows } from "./layout.js";
 import { resultLines } from "./result-lines.js";
@@ -32,8 +32,9 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const { columns, rows } = useWindowSize();
 	const [ui, setUi] = useState(initialUiState);
 	const uiRef = useRef(ui);
+	const queue = useQueue(controller, ui.overlay === "queue");
 	const jobs = snapshot.jobs;
-	const now = useClock(jobs.some((j) => activeStates.has(j.state as never)));
+	const now = snapshot.now;
 
 	const width = Math.max(1, columns);
 	const height = Math.max(3, rows);
@@ -66,6 +67,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 		viewRows,
 		overlayLines: overlay?.lines.length ?? 0,
 		overlayRows: Math.max(1, body - 3),
+		queue: queue.listing?.jobs ?? [],
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
@@ -79,6 +81,19 @@ export function App({ controller, store, onQuit }: AppProps) {
 		switch (effect.kind) {
 			case "say":
 				store.say(effect.text);
+				break;
+			case "adopt":
+				controller.adopt(effect.cluster, effect.slurmJobId).then(
+					(id) => {
+						store.syncJobs();
+						store.say(`following SLURM job ${effect.slurmJobId} (${effect.name}) as a pane: ${id}`);
+						queue.reload();
+					},
+					(error: unknown) =>
+						store.say(
+							`cannot adopt ${effect.name}: ${error instanceof Error ? error.message : String(error)}`,
+						),
+				);
 				break;
 			case "quit":
 				onQuit();
@@ -133,7 +148,17 @@ export function App({ controller, store, onQuit }: AppProps) {
 		: null;
 
 	let main: ReactNode;
-	if (overlay) {
+	if (ui.overlay === "queue") {
+		main = (
+			<QueueView
+				listing={queue.listing}
+				error={queue.error}
+				cursor={ui.queueCursor}
+				width={width}
+				height={body}
+			/>
+		);
+	} else if (overlay) {
 		main = (
 			<Overlay
 				title={overlay.title}
@@ -162,7 +187,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 		);
 	}
 	const others =
-		paged && !ui.zoomed && !overlay
+		paged && !ui.zoomed && !overlay && ui.overlay !== "queue"
 			? jobs.filter((_, i) => i < offset || i >= offset + layout.perPage)
 			: null;
 	return (

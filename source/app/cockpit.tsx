@@ -2,12 +2,10 @@
  * Entry of the cockpit: draws the app on the alternate screen until the user quits, then
  * leaves every running job running and says which ones.
  */
-import { render } from "ink";
 import type { JobsController } from "../jobs/controller.js";
-import { App } from "./App.js";
 import { noticeSequence } from "./notify.js";
+import { loadUi } from "./load-ui.js";
 import { CockpitStore } from "./store.js";
-import { makeTheme, ThemeContext } from "./theme.js";
 
 export interface CockpitOptions {
 	noColor: boolean;
@@ -29,18 +27,8 @@ export async function runCockpit(controller: JobsController, options: CockpitOpt
 	const quitting = new Promise<void>((resolve) => {
 		quit = resolve;
 	});
-	const instance = render(
-		<ThemeContext value={makeTheme(options.noColor)}>
-			<App controller={controller} store={store} onQuit={() => quit()} />
-		</ThemeContext>,
-		{
-			alternateScreen: true,
-			exitOnCtrlC: false,
-			patchConsole: true,
-			maxFps: 20,
-			incrementalRendering: true,
-		},
-	);
+	const { drawCockpit } = await loadUi(() => import("./draw.js"));
+	const instance = drawCockpit({ controller, store, noColor: options.noColor, onQuit: () => quit() });
 	// Ctrl-C quits like q: the jobs are not ours to kill.
 	const onSigint = () => quit();
 	process.on("SIGINT", onSigint);

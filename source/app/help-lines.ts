@@ -6,6 +6,7 @@ const sections: { mode: Mode; title: string }[] = [
 	{ mode: "grid", title: "Grid" },
 	{ mode: "zoom", title: "Zoomed pane" },
 	{ mode: "result", title: "Result view" },
+	{ mode: "queue", title: "SLURM queue (Q)" },
 	{ mode: "confirm", title: "Confirmation" },
 ];
 

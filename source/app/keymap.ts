@@ -5,7 +5,7 @@
 import type { Key } from "ink";
 
 /** Where the keyboard is: what a key means depends on it. */
-export type Mode = "grid" | "zoom" | "result" | "help" | "search" | "confirm";
+export type Mode = "grid" | "zoom" | "result" | "help" | "search" | "confirm" | "queue";
 
 export type Action =
 	| "focusNext"
@@ -35,7 +35,11 @@ export type Action =
 	| "back"
 	| "quit"
 	| "confirmYes"
-	| "confirmNo";
+	| "confirmNo"
+	| "queue"
+	| "queueDown"
+	| "queueUp"
+	| "adopt";
 
 export interface Binding {
 	action: Action;
@@ -201,6 +205,43 @@ export const keymap: readonly Binding[] = [
 		label: "?",
 		description: "this help",
 		modes: ["grid", "zoom", "result"],
+		footer: true,
+	},
+	{
+		action: "queue",
+		short: "queue",
+		keys: ["Q"],
+		label: "Q",
+		description: "your SLURM jobs, to adopt one as a pane",
+		modes: ["grid"],
+		footer: true,
+	},
+	{
+		action: "queueDown",
+		short: "move",
+		keys: ["j", "down"],
+		label: "j/k",
+		description: "next SLURM job",
+		modes: ["queue"],
+		footer: true,
+	},
+	{ action: "queueUp", keys: ["k", "up"], label: "k/↑", description: "previous SLURM job", modes: ["queue"] },
+	{
+		action: "adopt",
+		short: "adopt as a pane",
+		keys: ["a", "return"],
+		label: "a/Enter",
+		description: "adopt the SLURM job as a pane (follow its output)",
+		modes: ["queue"],
+		footer: true,
+	},
+	{
+		action: "back",
+		keys: ["escape", "q", "Q"],
+		label: "Esc/q",
+		description: "back to the grid",
+		short: "close",
+		modes: ["queue"],
 		footer: true,
 	},
 	{

@@ -3,6 +3,10 @@
  * holds a bounded ring of output lines per job, and tells React about changes at a bounded
  * rate (useSyncExternalStore), so a job printing thousands of lines a second costs at most
  * `maxRate` renders a second, never one per line.
+ *
+ * The clock of the screen (spinners, elapsed times) is part of the snapshot and ticks in the
+ * same flushes: Ink lays out the whole tree on every React commit, so a clock of its own would
+ * add commits of its own between the output flushes.
  */
 import type { Progress } from "../crystal/result.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
@@ -55,6 +59,8 @@ export interface JobView {
 
 export interface Snapshot {
 	jobs: readonly JobView[];
+	/** The time the screen shows (spinner frame, elapsed times), taken at this flush. */
+	now: number;
 	/** Last message for the user (an error from the runner, a refused start), newest only. */
 	message: { text: string; at: number } | null;
 }
@@ -64,12 +70,16 @@ export interface StoreOptions {
 	capacity?: number;
 	/** Renders per second at most. */
 	maxRate?: number;
+	/** How often the clock ticks while a job is active (the spinner's frame time). */
+	tickMs?: number;
 	now?: () => number;
 	/** A job ended while not on screen. */
 	onNotice?: (job: JobView, state: JobState) => void;
 }
 
 const historyLimit = 500;
+/** Output flushes per second: more than a reader can follow, and each costs a full frame. */
+export const defaultMaxRate = 10;
 
 interface Entry {
 	view: JobView;
@@ -81,23 +91,28 @@ interface Entry {
 export class CockpitStore {
 	private readonly entries = new Map<string, Entry>();
 	private order: string[] = [];
-	private snapshot: Snapshot = { jobs: [], message: null };
+	private snapshot: Snapshot = { jobs: [], now: 0, message: null };
 	private message: Snapshot["message"] = null;
 	private readonly listeners = new Set<() => void>();
 	private timer: NodeJS.Timeout | null = null;
-	private lastFlush = 0;
+	/** When the pending timer fires. */
+	private due = 0;
+	private lastFlush = Number.NEGATIVE_INFINITY;
 	private visible = new Set<string>();
 	private readonly capacity: number;
 	private readonly interval: number;
+	private readonly tickMs: number;
 	private readonly now: () => number;
 	private readonly unsubscribers: (() => void)[] = [];
+	private closed = false;
 
 	constructor(
 		private readonly controller: JobsController,
 		private readonly options: StoreOptions = {},
 	) {
 		this.capacity = options.capacity ?? 5000;
-		this.interval = 1000 / (options.maxRate ?? 20);
+		this.interval = 1000 / (options.maxRate ?? defaultMaxRate);
+		this.tickMs = options.tickMs ?? 250;
 		this.now = options.now ?? Date.now;
 		this.syncJobs();
 		this.flush();
@@ -123,6 +138,7 @@ export class CockpitStore {
 	}
 
 	close(): void {
+		this.closed = true;
 		for (const off of this.unsubscribers.splice(0)) off();
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
@@ -293,18 +309,33 @@ export class CockpitStore {
 		this.schedule();
 	}
 
+	/** Something changed: flush as soon as the rate allows. */
 	private schedule(): void {
-		if (this.timer) return;
-		const wait = Math.max(0, this.lastFlush + this.interval - this.now());
+		this.flushAt(this.lastFlush + this.interval);
+	}
+
+	/** One timer for changes and clock ticks alike; an earlier need moves it earlier. */
+	private flushAt(at: number): void {
+		const now = this.now();
+		const due = Math.max(now, at);
+		if (this.timer && this.due <= due) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.due = due;
 		this.timer = setTimeout(() => {
 			this.timer = null;
 			this.flush();
-		}, wait);
+		}, due - now);
+		// A pending redraw or clock tick never keeps the process alive on its own.
+		this.timer.unref();
 	}
 
 	/** Makes the next snapshot now: changed jobs get new objects, the others are reused. */
 	flush(): void {
-		this.lastFlush = this.now();
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		const now = this.now();
+		this.lastFlush = now;
+		let active = false;
 		const jobs: JobView[] = [];
 		for (const id of this.order) {
 			const entry = this.entries.get(id) as Entry;
@@ -318,8 +349,11 @@ export class CockpitStore {
 				entry.dirty = false;
 			}
 			jobs.push(entry.view);
+			if (activeStates.has(entry.view.state as JobState)) active = true;
 		}
-		this.snapshot = { jobs, message: this.message };
+		this.snapshot = { jobs, now, message: this.message };
+		// While something runs the clock ticks (no tick when idle: an idle cockpit draws nothing).
+		if (active && !this.closed) this.flushAt(now + this.tickMs);
 		for (const listener of this.listeners) listener();
 	}
 }

@@ -4,6 +4,7 @@
  * and one key, so a read of several keys is just several steps, and it is tested without React.
  */
 
+import type { QueueJob } from "../jobs/controller.js";
 import { activeStates } from "../runner/runner.js";
 import { type Action, actionFor, type Mode } from "./keymap.js";
 import type { JobView } from "./store.js";
@@ -28,8 +29,10 @@ export interface UiState {
 	focus: number;
 	page: number;
 	zoomed: boolean;
-	overlay: "none" | "help" | "result";
+	overlay: "none" | "help" | "result" | "queue";
 	overlayScroll: number;
+	/** Row of the SLURM queue view the cursor is on. */
+	queueCursor: number;
 	search: SearchState;
 	confirm: { kind: "stop" | "kill"; jobId: string } | null;
 	scroll: Readonly<Record<string, Scroll>>;
@@ -37,6 +40,7 @@ export interface UiState {
 
 export type Effect =
 	| { kind: "start" | "stop" | "kill" | "restart"; jobId: string }
+	| { kind: "adopt"; cluster: string; slurmJobId: string; name: string }
 	| { kind: "say"; text: string }
 	| { kind: "quit" };
 
@@ -50,6 +54,8 @@ export interface UiContext {
 	/** Lines of the open overlay and the rows it has. */
 	overlayLines: number;
 	overlayRows: number;
+	/** The rows of the SLURM queue view, in the order shown. */
+	queue?: readonly QueueJob[];
 }
 
 export const initialUiState: UiState = {
@@ -58,6 +64,7 @@ export const initialUiState: UiState = {
 	zoomed: false,
 	overlay: "none",
 	overlayScroll: 0,
+	queueCursor: 0,
 	search: { editing: false, query: "", match: null },
 	confirm: null,
 	scroll: {},
@@ -68,6 +75,7 @@ export function modeOf(state: UiState): Mode {
 	if (state.search.editing) return "search";
 	if (state.overlay === "help") return "help";
 	if (state.overlay === "result") return "result";
+	if (state.overlay === "queue") return "queue";
 	return state.zoomed ? "zoom" : "grid";
 }
 
@@ -267,6 +275,26 @@ function apply(state: UiState, action: Action, context: UiContext): Step {
 		}
 		case "confirmNo":
 			return none({ ...state, confirm: null });
+		case "queue":
+			return none({ ...state, overlay: "queue", queueCursor: 0 });
+		case "queueDown":
+		case "queueUp": {
+			const last = Math.max(0, (context.queue?.length ?? 0) - 1);
+			const next = state.queueCursor + (action === "queueDown" ? 1 : -1);
+			return none({ ...state, queueCursor: Math.max(0, Math.min(last, next)) });
+		}
+		case "adopt": {
+			const row = context.queue?.[Math.min(state.queueCursor, (context.queue?.length ?? 1) - 1)];
+			if (!row) return none(state);
+			if (row.followedAs) {
+				return {
+					state,
+					effects: [{ kind: "say", text: `${row.name} is already a pane (${row.followedAs})` }],
+				};
+			}
+			const { cluster, slurmJobId, name } = row;
+			return { state, effects: [{ kind: "adopt", cluster, slurmJobId, name }] };
+		}
 		case "lineUp":
 		case "lineDown":
 		case "pageUp":

@@ -52,15 +52,22 @@ export function settingsFrom(
 			throw new LaunchError(`${flag} ${value}: expected a whole number of at least 1`);
 		return value;
 	};
+	const maxJobs = flags.maxJobs ?? d.maxJobs;
+	const remote = new RemoteBackends(config, projectDir);
 	return {
 		runner,
-		...(flags.host ? { host: flags.host } : {}),
+		...(runner !== "local" && host ? { host } : {}),
 		parallelism: {
-			ranks: positive(flags.ranks, "--ranks", 1),
-			threads: positive(flags.threads, "--threads", 1),
+			ranks: positive(flags.ranks ?? d.ranks, "--ranks", 1),
+			threads: positive(flags.threads ?? d.threads, "--threads", 1),
 		},
-		...(flags.maxJobs !== undefined ? { maxJobs: positive(flags.maxJobs, "--max-jobs", 1) } : {}),
-		crystalDir: flags.crystalDir ?? null,
+		...(maxJobs !== undefined ? { maxJobs: positive(maxJobs, "--max-jobs", 1) } : {}),
+		crystalDir: flags.crystalDir ?? d.crystalDir ?? null,
 		keepScratch: flags.keepScratch ?? false,
+		// Made on first use: a project that runs locally opens no connection.
+		remoteBackend: (job) => remote.for(job),
+		closeBackends: () => remote.close(),
+		clusters: Object.keys(config.clusters),
+		slurmBackend: (cluster) => remote.slurmBackend(cluster),
 	};
 }

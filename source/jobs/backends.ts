@@ -27,6 +27,18 @@ export class RemoteBackends {
 		return backend;
 	}
 
+	/** The backend of a `[clusters.NAME]`: the same one its jobs run through. */
+	slurmBackend(name: string): SlurmBackend {
+		return this.for({
+			id: `slurm/${name}`,
+			name,
+			dir: this.projectDir,
+			runner: "slurm",
+			host: name,
+			parallelism: { ranks: 1, threads: 1 },
+		}) as SlurmBackend;
+	}
+
 	private known(kind: "hosts" | "clusters"): string {
 		const names = Object.keys(this.config[kind]);
 		return names.length ? names.join(", ") : "none";

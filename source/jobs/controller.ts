@@ -25,6 +25,45 @@ export interface LogSlice {
 	total: number;
 }
 
+/** One of the user's SLURM jobs, as the queue view lists it. */
+export interface QueueJob {
+	/** The `[clusters.NAME]` it runs on. */
+	cluster: string;
+	/** SLURM job id. */
+	slurmJobId: string;
+	name: string;
+	/** State word as SLURM prints it (PENDING, RUNNING, COMPLETED, ...). */
+	state: string;
+	/** The state in a sentence, with the reason of a pending job: "PENDING (Resources)". */
+	stateText: string;
+	/** Still pending or running (not ended). */
+	active: boolean;
+	timeUsed: string;
+	nodes: string;
+	partition: string;
+	workDir: string;
+	/** Submitted by a crystal-tui (its job script), here or in another project. */
+	fromCrystalTui: boolean;
+	/** The job id of the pane of this project that follows it, if any. */
+	followedAs: string | null;
+}
+
+export interface ClusterSync {
+	name: string;
+	/** Epoch ms of the squeue answer the listing comes from; null if none came. */
+	syncedAt: number | null;
+	/** Why the cluster could not be asked, if it could not. */
+	error: string | null;
+}
+
+export interface QueueListing {
+	/** The configured clusters; empty when the configuration defines none. */
+	clusters: ClusterSync[];
+	jobs: QueueJob[];
+	/** How often asking again is worth it: the shortest configured poll interval, seconds. */
+	refreshSeconds: number;
+}
+
 export interface JobsController {
 	readonly projectDir: string;
 	readonly runner: Runner;
@@ -41,4 +80,10 @@ export interface JobsController {
 	reattach(): Promise<string[]>;
 	/** Leave: stop following, leave running jobs running. Returns the ids still running. */
 	detach(): Promise<string[]>;
+	/** The user's jobs on every configured SLURM cluster, including those crystal-tui did not
+	 * start. SLURM is asked at most once per configured poll interval. */
+	queue(): Promise<QueueListing>;
+	/** Follows a SLURM job of the queue as a pane (its output file, its end from SLURM); returns
+	 * the pane's job id. Rejects with a LaunchError saying why it cannot. */
+	adopt(cluster: string, slurmJobId: string): Promise<string>;
 }

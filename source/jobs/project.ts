@@ -15,8 +15,10 @@ import {
 	type Parallelism,
 	type RunnerKind,
 } from "../runner/runner.js";
-import type { JobsController, LogSlice, ProjectJob } from "./controller.js";
+import type { SlurmBackend } from "../runner/slurm.js";
+import type { JobsController, LogSlice, ProjectJob, QueueListing } from "./controller.js";
 import { type FoundDeck, findDecks } from "./discover.js";
+import { adoption, listQueue, recordFollowing, type SlurmCluster } from "./slurm-queue.js";
 import { StateStore } from "./state-store.js";
 
 export interface ProjectSettings {
@@ -33,6 +35,10 @@ export interface ProjectSettings {
 	remoteBackend?: (job: JobSpec) => Backend;
 	/** Releases the remote backends' connections when the project is left. */
 	closeBackends?: () => Promise<void>;
+	/** The `[clusters.NAME]` of the configuration, for the queue view. */
+	clusters?: readonly string[];
+	/** The SLURM backend of a cluster (the one its jobs run through). */
+	slurmBackend?: (cluster: string) => SlurmBackend;
 }
 
 export class Project implements JobsController {
@@ -117,7 +123,8 @@ export class Project implements JobsController {
 			const spec = record?.spec ?? (deck ? this.specFor(deck) : undefined);
 			return {
 				spec: spec as JobSpec,
-				deckPath: deck?.deckPath ?? `${id}.d12`,
+				deckPath:
+					deck?.deckPath ?? (record?.handle?.adopted ? record.handle.outputPath : undefined) ?? `${id}.d12`,
 				state: record?.state ?? "idle",
 				startedAt: record?.startedAt ?? null,
 				endedAt: record?.endedAt ?? null,
@@ -131,6 +138,11 @@ export class Project implements JobsController {
 	}
 
 	async start(id: string): Promise<void> {
+		if (this.store.get(id)?.handle?.adopted && !this.decks.some((d) => d.id === id)) {
+			throw new LaunchError(
+				`${id} was adopted from the SLURM queue: crystal-tui did not submit it and cannot start it again`,
+			);
+		}
 		await this.runner.start(this.specFor(this.deck(id)));
 	}
 
@@ -172,8 +184,13 @@ export class Project implements JobsController {
 			record?.spec.runner === "local" || !record ? (deck?.dir ?? record?.spec.dir) : record.spec.dir;
 		const name = deck?.name ?? record?.spec.name;
 		if (!dir || !name) return { lines: [], total: 0 };
+		// An adopted job's output is wherever it writes; readable here when its cluster is this
+		// machine (a cluster reached over ssh has its files there).
+		const adopted = record?.handle?.adopted ? record.handle : null;
+		const path = adopted?.outputPath ?? join(dir, `${name}.out`);
+		if (adopted && this.settings.slurmBackend?.(adopted.host ?? "").ssh) return { lines: [], total: 0 };
 		try {
-			const lines = (await readFile(join(dir, `${name}.out`), "utf8")).split(/\r?\n/);
+			const lines = (await readFile(path, "utf8")).split(/\r?\n/);
 			if (lines.at(-1) === "") lines.pop();
 			return { lines: lines.slice(Math.max(0, start), Math.max(0, start) + count), total: lines.length };
 		} catch {
@@ -206,6 +223,54 @@ export class Project implements JobsController {
 			}
 		}
 		return resumed;
+	}
+
+	private slurmCluster(name: string): SlurmCluster {
+		const clusters = this.settings.clusters ?? [];
+		if (!clusters.includes(name) || !this.settings.slurmBackend) {
+			throw new LaunchError(
+				`no [clusters.${name}] in the configuration (known clusters: ${clusters.join(", ") || "none"})`,
+			);
+		}
+		return { name, backend: this.settings.slurmBackend(name) };
+	}
+
+	async queue(): Promise<QueueListing> {
+		const clusters = (this.settings.clusters ?? []).map((name) => this.slurmCluster(name));
+		return listQueue(clusters, this.store.list());
+	}
+
+	async adopt(cluster: string, slurmJobId: string): Promise<string> {
+		const known = recordFollowing(this.store.list(), cluster, slurmJobId);
+		if (known) {
+			// Already a pane here: follow it again if it runs and nobody follows it.
+			if (activeStates.has(known.state)) await this.runner.attach(known.jobId);
+			return known.jobId;
+		}
+		let adopted: Awaited<ReturnType<typeof adoption>>;
+		try {
+			adopted = await adoption(this.slurmCluster(cluster), slurmJobId);
+		} catch (error) {
+			if (error instanceof LaunchError) throw error;
+			throw new LaunchError(
+				`cannot adopt SLURM job ${slurmJobId} of ${cluster}: ${error instanceof Error ? error.message : String(error)}`,
+			);
+		}
+		const { spec, handle, detail, startedAt } = adopted;
+		this.store.put({
+			jobId: spec.id,
+			spec,
+			state: "running",
+			detail,
+			handle,
+			offset: 0,
+			startedAt,
+			endedAt: null,
+			stopRequested: false,
+			result: null,
+		});
+		await this.runner.attach(spec.id);
+		return spec.id;
 	}
 
 	async detach(): Promise<string[]> {

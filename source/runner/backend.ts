@@ -23,6 +23,12 @@ export interface JobHandle {
 	/** SLURM job id. */
 	slurmJobId?: string;
 	launchedAt: number;
+	/** The file followed as the job's output, when it is not `workDir/NAME.out`: a SLURM job
+	 * adopted from the queue view writes where its own sbatch options said. */
+	outputPath?: string;
+	/** Started outside crystal-tui's launch (adopted from the SLURM queue): nothing of it is
+	 * staged or retrieved, and with no exit record its end is what SLURM says. */
+	adopted?: boolean;
 }
 
 /** Written atomically by the job script as its last act. */

@@ -19,6 +19,7 @@ import { LocalMachine, type Machine, RemoteMachine } from "./slurm/machine.js";
 import { type SlurmJobInfo, SlurmQueue } from "./slurm/queue.js";
 import { slurmState } from "./slurm/states.js";
 import { SshError } from "./ssh/errors.js";
+import { RemoteFollower } from "./ssh/follow.js";
 import { runDirFor } from "./ssh/layout.js";
 import { livenessScript, parseLiveness } from "./ssh/remote-job.js";
 import { upload } from "./ssh/transfer.js";
@@ -276,10 +277,12 @@ ${sbatch}`;
 				const text = state
 					? `${state.text}${info?.exitCode && info.exitCode !== "0:0" ? ` (exit ${info.exitCode})` : ""}`
 					: "vanished from the SLURM queue";
+				// An adopted job never writes crystal-tui's exit record: SLURM's word is the record.
+				const missing = exit || (h.adopted && state) ? "" : "; no exit record";
 				result.set(h, {
 					alive: false,
 					exit: exit ?? synthesizedExit(info, h),
-					detail: exit ? text : `${text}; no exit record`,
+					detail: `${text}${missing}`,
 				});
 			});
 		}
@@ -297,20 +300,31 @@ ${sbatch}`;
 	}
 
 	private async exitRecords(handles: JobHandle[]): Promise<Array<Liveness | undefined>> {
+		// A job adopted from the queue that crystal-tui did not submit has no run folder.
+		const withRecords = handles.filter((h) => h.runDir !== "");
+		if (withRecords.length === 0) return handles.map(() => undefined);
 		const r = await this.machine.run(
-			livenessScript(handles.map((h) => ({ runDir: h.runDir, pgid: null, pidStart: null }))),
+			livenessScript(withRecords.map((h) => ({ runDir: h.runDir, pgid: null, pidStart: null }))),
 		);
 		if (r.code !== 0) return handles.map(() => undefined);
 		// GONE here only means "no exit record yet": SLURM decides whether the job is over.
-		return parseLiveness(r.stdout.toString("utf8"), handles.length).map((l) =>
+		const found = parseLiveness(r.stdout.toString("utf8"), withRecords.length).map((l) =>
 			l.alive || l.exit ? l : undefined,
 		);
+		return handles.map((h) => {
+			const i = withRecords.indexOf(h);
+			return i < 0 ? undefined : found[i];
+		});
 	}
 
 	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
-		if (this.ssh) return this.ssh.follow(handle, name, offset, callbacks);
+		if (this.ssh) {
+			if (handle.outputPath)
+				return new RemoteFollower(this.ssh.connection, handle.outputPath, offset, callbacks);
+			return this.ssh.follow(handle, name, offset, callbacks);
+		}
 		return followFile(
-			join(handle.workDir, outputFileName(name)),
+			handle.outputPath ?? join(handle.workDir, outputFileName(name)),
 			offset,
 			callbacks,
 			this.options.followIntervalMs,
@@ -327,6 +341,8 @@ ${sbatch}`;
 	}
 
 	async retrieve(handle: JobHandle, job: JobSpec): Promise<void> {
+		// An adopted job's files stay where its owner put them.
+		if (handle.adopted) return;
 		await this.ssh?.retrieve(handle, job);
 	}
 

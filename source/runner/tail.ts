@@ -7,7 +7,10 @@
 import { open } from "node:fs/promises";
 import type { FollowCallbacks, Follower } from "./backend.js";
 
-const chunkBytes = 1 << 20;
+/** Bytes per read. One buffer per followed file, reused for every read: a fresh megabyte per
+ * poll (4 a second per job) is memory the process keeps touching and the garbage collector
+ * must keep freeing. A long catch-up is simply more reads. */
+const chunkBytes = 64 << 10;
 
 export function followFile(
 	path: string,
@@ -17,6 +20,8 @@ export function followFile(
 ): Follower {
 	let position = offset;
 	let closed = false;
+	// Reads are chained (one at a time), so one buffer serves them all.
+	const buffer = Buffer.allocUnsafe(chunkBytes);
 
 	const readAvailable = async (): Promise<void> => {
 		let handle: Awaited<ReturnType<typeof open>>;
@@ -29,7 +34,6 @@ export function followFile(
 			return;
 		}
 		try {
-			const buffer = Buffer.allocUnsafe(chunkBytes);
 			for (;;) {
 				const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
 				if (bytesRead === 0 || closed) break;

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { Progress } from "../../source/crystal/result.js";
-import type { JobsController, LogSlice, ProjectJob } from "../../source/jobs/controller.js";
+import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../../source/jobs/controller.js";
 import type { JobResult, JobSpec, JobState, Runner, RunnerEvents } from "../../source/runner/runner.js";
 
 class FakeRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -31,6 +31,10 @@ export class FakeController implements JobsController {
 	readonly logs = new Map<string, string[]>();
 	private readonly list: ProjectJob[];
 	running: string[] = [];
+	/** What queue() answers: no cluster unless a test sets one. */
+	listing: QueueListing = { clusters: [], jobs: [], refreshSeconds: 30 };
+	/** How many times queue() was asked. */
+	queueCalls = 0;
 
 	constructor(names: string[], states: Partial<Record<string, JobState>> = {}) {
 		this.list = names.map((name) => ({
@@ -66,6 +70,31 @@ export class FakeController implements JobsController {
 	async detach(): Promise<string[]> {
 		this.calls.push("detach");
 		return this.running;
+	}
+	async queue(): Promise<QueueListing> {
+		this.queueCalls++;
+		return this.listing;
+	}
+	/** Like the real one: a new job record (a pane), and the queue row marked as followed. */
+	async adopt(cluster: string, slurmJobId: string): Promise<string> {
+		this.calls.push(`adopt ${cluster} ${slurmJobId}`);
+		const id = `slurm/${cluster}/${slurmJobId}`;
+		const row = this.listing.jobs.find((j) => j.cluster === cluster && j.slurmJobId === slurmJobId);
+		if (!row) throw new Error(`SLURM job ${slurmJobId} is not known on cluster ${cluster}`);
+		const name = row.name;
+		this.list.push({
+			spec: { ...spec(name), id, runner: "slurm", host: cluster },
+			deckPath: `${row.workDir}/${name}.out`,
+			state: "running",
+			startedAt: null,
+			endedAt: null,
+			result: null,
+		});
+		this.listing = {
+			...this.listing,
+			jobs: this.listing.jobs.map((j) => (j === row ? { ...j, followedAs: id } : j)),
+		};
+		return id;
 	}
 
 	state(id: string, state: JobState, detail?: string): void {

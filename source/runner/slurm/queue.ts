@@ -23,6 +23,10 @@ export interface SlurmJobInfo {
 	stdout: string;
 	/** "code:signal" when known (scontrol, sacct). */
 	exitCode?: string;
+	/** The batch script's path (scontrol): tells a crystal-tui job script and its deck name. */
+	command?: string;
+	/** When it started running, as SLURM prints it (scontrol: 2024-06-05T10:21:44). */
+	startTime?: string;
 }
 
 const fields = [
@@ -115,6 +119,8 @@ export function parseScontrol(text: string): SlurmJobInfo[] {
 			workDir: map.get("WorkDir") ?? "",
 			stdout: map.get("StdOut") ?? "",
 			exitCode: map.get("ExitCode"),
+			command: map.get("Command"),
+			startTime: map.get("StartTime"),
 		});
 	}
 	return jobs;
@@ -156,7 +162,8 @@ export class SlurmQueue {
 
 	constructor(
 		private readonly machine: Machine,
-		private readonly intervalMs: number,
+		/** The configured poll interval: squeue is asked at most this often. */
+		readonly intervalMs: number,
 	) {}
 
 	get lastSync(): number | null {
