@@ -122,7 +122,12 @@ test("panes, stop and start, zoom, search, result, quit leaving jobs running, re
 	tmux.key("/");
 	tmux.type(word);
 	tmux.key("Enter");
-	await tmux.waitFor(new RegExp(`/${word}: line \\d+`));
+	// The word is on disk a moment before the pane has it: like a user, search again with n.
+	const found = new RegExp(`/${word}: line \\d+`);
+	await waitUntil(`a match for ${word}`, (s) => {
+		if (s.includes(`/${word}: not found`)) tmux.key("n");
+		return found.test(s);
+	});
 	tmux.key("z");
 	await waitUntil("the grid is back", (s) => jobs.every((j) => s.includes(` ${j} local`)));
 
