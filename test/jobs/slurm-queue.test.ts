@@ -7,78 +7,41 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { settingsFrom } from "../../source/commands/settings.js";
-import type { ClusterConfig, Config, HostConfig } from "../../source/config/load.js";
+import type { ClusterConfig, Config } from "../../source/config/load.js";
 import type { Progress } from "../../source/crystal/result.js";
 import { Project } from "../../source/jobs/project.js";
 import type { JobResult, JobState } from "../../source/runner/runner.js";
 import { LaunchError } from "../../source/runner/runner.js";
 import { shellQuote as q } from "../../source/runner/shell-quote.js";
-import { deck, mockBin as fixturesBin, repoRoot } from "../helpers/project.js";
+import {
+	atEnd,
+	copyMockCrystal,
+	loopbackCluster,
+	loopbackHost,
+	loopbackSlurm,
+	loopbackSshd,
+	requireOrSkip,
+	scontrolField,
+	sharedTempDir,
+	waitFor,
+} from "../helpers/infra.js";
+import { deck, repoRoot } from "../helpers/project.js";
 
 const env = process.env;
-const missing = ["SLURM_CONF", "TEST_SLURM_PARTITION"].filter((k) => !env[k]);
-if (missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
-	throw new Error(
-		`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(", ")} not set: the SLURM cluster of .ci/infra is not running`,
-	);
-}
-const skip =
-	missing.length > 0
-		? "skipped: no SLURM cluster on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false;
-const mockBin = env.CRYSTAL_TUI_MOCK_BIN ?? fixturesBin;
+const skip = requireOrSkip(loopbackSlurm);
+const skipSsh = skip || requireOrSkip(loopbackSshd);
 const mgoScf = join(repoRoot, "fixtures", "outputs", "mgo-scf.out");
-
-const cleanup: Array<() => void> = [];
-after(() => {
-	for (const f of cleanup.reverse()) f();
-});
-
-/** Folders slurmd (root) and the test user can both reach. */
-function tempDir(prefix: string): string {
-	const dir = mkdtempSync(join(tmpdir(), prefix));
-	chmodSync(dir, 0o755);
-	cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-	return dir;
-}
-
-type Truthy<T> = Exclude<T, null | undefined | false | "" | 0>;
-
-async function eventually<T>(
-	what: string,
-	check: () => T | Promise<T>,
-	timeoutMs = 90_000,
-): Promise<Truthy<T>> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value as Truthy<T>;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
-}
 
 function configWith(cluster: ClusterConfig | null): Config {
 	return { defaults: {}, hosts: {}, clusters: cluster ? { [cluster.name]: cluster } : {}, files: [] };
 }
 
-function loopback(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
-	return {
-		name: "loopback",
-		file: "crystal-tui.toml",
-		partition: env.TEST_SLURM_PARTITION,
-		modules: [],
-		env: {},
-		pollIntervalSeconds: 1,
-		mpiLauncher: "srun",
-		...overrides,
-	};
-}
+const loopback = (overrides: Partial<ClusterConfig> = {}): ClusterConfig =>
+	loopbackCluster({ file: "crystal-tui.toml", ...overrides });
 
 /** Everything the runner told about one job. */
 interface Seen {
@@ -111,9 +74,9 @@ function watch(project: Project): Map<string, Seen> {
 }
 
 async function openProject(cluster: ClusterConfig | null, flags = {}): Promise<Project> {
-	const dir = tempDir("ctq-");
+	const dir = sharedTempDir("ctq-");
 	const project = await Project.open(dir, settingsFrom(flags, configWith(cluster), dir));
-	cleanup.push(() => void project.detach().catch(() => {}));
+	atEnd(() => void project.detach().catch(() => {}));
 	return project;
 }
 
@@ -128,7 +91,7 @@ function sbatch(dir: string, name: string, script: string, output: string): stri
 	)
 		.trim()
 		.split(";")[0] as string;
-	cleanup.push(() => {
+	atEnd(() => {
 		try {
 			execFileSync("scancel", [id]);
 		} catch {}
@@ -144,7 +107,7 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 	}, async () => {
 		const project = await openProject(loopback());
 		const seen = watch(project);
-		const jobDir = tempDir("ctforeign-");
+		const jobDir = sharedTempDir("ctforeign-");
 		// A CRYSTAL output replayed in three bursts, the first after adoption has had its chance.
 		const id = sbatch(
 			jobDir,
@@ -152,7 +115,7 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 			`sleep 3; head -n 100 ${q(mgoScf)}; sleep 2; sed -n '101,250p' ${q(mgoScf)}; sleep 2; tail -n +251 ${q(mgoScf)}`,
 			"replay-%j.log",
 		);
-		const listing = await eventually("the job in the queue", async () => {
+		const listing = await waitFor("the job in the queue", async () => {
 			const l = await project.queue();
 			return l.jobs.some((j) => j.slurmJobId === id) ? l : null;
 		});
@@ -181,7 +144,7 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 		assert.equal(again.jobs.find((j) => j.slurmJobId === id)?.followedAs, jobId, "marked as followed");
 		assert.equal(await project.adopt("loopback", id), jobId, "adopting twice gives the same pane");
 
-		const s = await eventually("the result", () => seen.get(jobId)?.result && seen.get(jobId), 90_000);
+		const s = await waitFor("the result", () => seen.get(jobId)?.result && seen.get(jobId), 90_000);
 		assert.deepEqual(s.lines, fileLines(mgoScf), "every line of the output, once, in order");
 		assert.ok(
 			s.progress.some((p) => p.scfCycle !== null),
@@ -202,10 +165,10 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 	}, async () => {
 		const project = await openProject(loopback());
 		const seen = watch(project);
-		const jobDir = tempDir("ctfail-");
+		const jobDir = sharedTempDir("ctfail-");
 		const id = sbatch(jobDir, "broken", "sleep 2; echo 'preparing'; sleep 1; exit 3", "broken.log");
 		const jobId = await project.adopt("loopback", id);
-		const s = await eventually("the result", () => seen.get(jobId)?.result && seen.get(jobId));
+		const s = await waitFor("the result", () => seen.get(jobId)?.result && seen.get(jobId));
 		assert.deepEqual(s.lines, ["preparing"]);
 		assert.equal(s.result?.exitCode, 3);
 		assert.equal(s.states.at(-1)?.state, "failed");
@@ -216,9 +179,9 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 	it("says a non-CRYSTAL job that COMPLETED with exit 0 finished", { timeout: 90_000 }, async () => {
 		const project = await openProject(loopback());
 		const seen = watch(project);
-		const id = sbatch(tempDir("ctok-"), "post", "sleep 1; echo 'all done'", "post.log");
+		const id = sbatch(sharedTempDir("ctok-"), "post", "sleep 1; echo 'all done'", "post.log");
 		const jobId = await project.adopt("loopback", id);
-		const s = await eventually("the result", () => seen.get(jobId)?.result && seen.get(jobId));
+		const s = await waitFor("the result", () => seen.get(jobId)?.result && seen.get(jobId));
 		assert.equal(s.states.at(-1)?.state, "finished");
 		assert.equal(s.result?.exitCode, 0);
 	});
@@ -226,22 +189,19 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 	it("stops an adopted job with scancel", { timeout: 90_000 }, async () => {
 		const project = await openProject(loopback());
 		const seen = watch(project);
-		const id = sbatch(tempDir("ctstop-"), "long", "echo started; sleep 300", "long.log");
+		const id = sbatch(sharedTempDir("ctstop-"), "long", "echo started; sleep 300", "long.log");
 		const jobId = await project.adopt("loopback", id);
-		await eventually("the first line", () => (seen.get(jobId)?.lines.length ?? 0) > 0);
+		await waitFor("the first line", () => (seen.get(jobId)?.lines.length ?? 0) > 0);
 		await project.stop(jobId);
-		const s = await eventually("the end", () => seen.get(jobId)?.result && seen.get(jobId));
+		const s = await waitFor("the end", () => seen.get(jobId)?.result && seen.get(jobId));
 		assert.equal(s.states.at(-1)?.state, "cancelled");
-		await eventually("scontrol to say CANCELLED", () =>
-			/JobState=CANCELLED/.test(execFileSync("scontrol", ["show", "job", "-o", id], { encoding: "utf8" })),
-		);
+		await waitFor("scontrol to say CANCELLED", () => scontrolField(id, "JobState") === "CANCELLED");
 	});
 
 	it("adopts a job another crystal-tui submitted by its NAME.out and exit record", {
 		timeout: 120_000,
 	}, async () => {
-		const binDir = join(tempDir("ctbin-"), "bin");
-		cpSync(mockBin, binDir, { recursive: true });
+		const binDir = copyMockCrystal(join(sharedTempDir("ctbin-"), "bin"));
 		const cluster = loopback({ crystalDir: binDir, env: { CRYSTAL_MOCK_DELAY: "0.1" } });
 		const submitter = await openProject(cluster, { runner: "slurm", host: "loopback" });
 		const jobDir = join(submitter.projectDir, "scf");
@@ -249,7 +209,7 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 		writeFileSync(join(jobDir, "mgo.d12"), deck("MgO adopted"));
 		await submitter.rescan();
 		await submitter.start("scf/mgo");
-		const slurmJobId = await eventually(
+		const slurmJobId = await waitFor(
 			"the submission",
 			() => submitter.store.get("scf/mgo")?.handle?.slurmJobId,
 		);
@@ -267,7 +227,7 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 		const handle = other.store.get(jobId)?.handle;
 		assert.equal(handle?.outputPath, join(jobDir, "mgo.out"));
 		assert.equal(handle?.runDir, join(jobDir, ".crystal-tui", "runs", "mgo"), "its exit record is read");
-		const s = await eventually("the result", () => seen.get(jobId)?.result && seen.get(jobId));
+		const s = await waitFor("the result", () => seen.get(jobId)?.result && seen.get(jobId));
 		assert.deepEqual(s.lines, fileLines(join(jobDir, "mgo.out")));
 		assert.equal(s.result?.exitCode, 0);
 		assert.equal(s.states.at(-1)?.state, "finished");
@@ -285,36 +245,11 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 	});
 });
 
-const sshMissing = [
-	"TEST_SSH_HOST",
-	"TEST_SSH_PORT",
-	"TEST_SSH_USER",
-	"TEST_SSH_KEY",
-	"TEST_SSH_KNOWN_HOSTS",
-].filter((k) => !env[k]);
-const skipSsh =
-	skip ||
-	(sshMissing.length > 0
-		? "skipped: no sshd on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false);
-
 describe("the SLURM queue of a cluster reached over ssh", { skip: skipSsh }, () => {
 	it("lists the remote user's job and follows its output file there", { timeout: 120_000 }, async () => {
 		const tag = `ct-queue-${process.pid}`;
-		const host: HostConfig = {
-			name: "login",
-			file: "crystal-tui.toml",
-			address: env.TEST_SSH_HOST ?? "",
-			port: Number(env.TEST_SSH_PORT),
-			user: env.TEST_SSH_USER,
-			identityFile: env.TEST_SSH_KEY,
-			sshOptions: { UserKnownHostsFile: env.TEST_SSH_KNOWN_HOSTS ?? "", IdentitiesOnly: "yes" },
-			remoteRoot: tag,
-			modules: [],
-			env: {},
-			acceptNewHostKey: false,
-		};
-		const dir = tempDir("ctqr-");
+		const host = loopbackHost({ name: "login", file: "crystal-tui.toml", remoteRoot: tag });
+		const dir = sharedTempDir("ctqr-");
 		const config: Config = {
 			defaults: {},
 			hosts: { login: host },
@@ -338,18 +273,16 @@ describe("the SLURM queue of a cluster reached over ssh", { skip: skipSsh }, () 
 			)
 				.trim()
 				.split(";")[0] as string;
-			const row = await eventually("the remote job in the queue", async () =>
+			const row = await waitFor("the remote job in the queue", async () =>
 				(await project.queue()).jobs.find((j) => j.slurmJobId === id),
 			);
 			assert.equal(row.cluster, "far");
 			assert.equal(row.name, "remote");
 			const jobId = await project.adopt("far", id);
-			const s = await eventually("the result", () => seen.get(jobId)?.result && seen.get(jobId));
+			const s = await waitFor("the result", () => seen.get(jobId)?.result && seen.get(jobId));
 			assert.deepEqual(s.lines, ["remote one", "remote two"]);
 			assert.equal(s.states.at(-1)?.state, "finished");
-			const owner = /UserId=(\w+)/.exec(
-				execFileSync("scontrol", ["show", "job", "-o", id], { encoding: "utf8" }),
-			)?.[1];
+			const owner = scontrolField(id, "UserId");
 			assert.equal(owner, env.TEST_SSH_USER, "the job is the remote user's");
 		} finally {
 			await backend.machine.run(`rm -rf "$HOME"/${tag}`).catch(() => {});

@@ -4,42 +4,25 @@
  * output lines the two saw, put together, are each job's NAME.out once, in order.
  */
 import assert from "node:assert/strict";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { ClusterConfig } from "../../source/config/load.js";
 import { StateStore } from "../../source/jobs/state-store.js";
 import { JobRunner } from "../../source/runner/job-runner.js";
 import type { JobResult, JobSpec } from "../../source/runner/runner.js";
 import { SlurmBackend } from "../../source/runner/slurm.js";
-import { deck, mockBin as fixturesBin } from "../helpers/project.js";
+import {
+	copyMockCrystal,
+	loopbackCluster,
+	loopbackJob,
+	loopbackSlurm,
+	requireOrSkip,
+	sharedTempDir,
+} from "../helpers/infra.js";
+import { eventually } from "../helpers/project.js";
 
-const env = process.env;
-const missing = ["SLURM_CONF", "TEST_SLURM_PARTITION"].filter((k) => !env[k]);
-if (missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
-	throw new Error(
-		`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(", ")} not set: the SLURM cluster of .ci/infra is not running`,
-	);
-}
-const skip =
-	missing.length > 0
-		? "skipped: no SLURM cluster on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false;
-const mockBin = env.CRYSTAL_TUI_MOCK_BIN ?? fixturesBin;
-
-const cleanup: Array<() => void> = [];
-after(() => {
-	for (const f of cleanup.reverse()) f();
-});
-
-async function eventually(what: string, check: () => boolean, timeoutMs = 90_000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
-}
+const skip = requireOrSkip(loopbackSlurm);
 
 interface Session {
 	runner: JobRunner;
@@ -76,41 +59,19 @@ describe("crystal-tui restarted while SLURM jobs run", { skip }, () => {
 	it("re-attaches to every job from the state store without losing or repeating a line", {
 		timeout: 180_000,
 	}, async () => {
-		const projectDir = mkdtempSync(join(tmpdir(), "ctsrs-"));
-		chmodSync(projectDir, 0o755);
-		cleanup.push(() => rmSync(projectDir, { recursive: true, force: true }));
-		const binDir = join(projectDir, ".bin");
-		cpSync(mockBin, binDir, { recursive: true });
-		const cluster: ClusterConfig = {
-			name: "loopback",
-			file: "test",
-			partition: env.TEST_SLURM_PARTITION,
-			modules: [],
-			env: { CRYSTAL_MOCK_DELAY: "0.1" },
-			crystalDir: binDir,
-			pollIntervalSeconds: 1,
-			mpiLauncher: "srun",
-		};
-		const jobs: JobSpec[] = ["opt", "freq"].map((name) => {
-			const dir = join(projectDir, name);
-			mkdirSync(dir);
-			writeFileSync(join(dir, `${name}.d12`), deck(`MgO ${name}`));
-			return {
-				id: `${name}/${name}`,
-				name,
-				dir,
-				runner: "slurm",
-				host: "loopback",
-				parallelism: { ranks: 1, threads: 1 },
-			};
-		});
+		const projectDir = sharedTempDir("ctsrs-");
+		const binDir = copyMockCrystal(join(projectDir, ".bin"));
+		const cluster = loopbackCluster({ env: { CRYSTAL_MOCK_DELAY: "0.1" }, crystalDir: binDir });
+		const jobs: JobSpec[] = ["opt", "freq"].map((name) =>
+			loopbackJob(projectDir, name, name, { runner: "slurm", title: `MgO ${name}` }),
+		);
 		const [opt, freq] = jobs as [JobSpec, JobSpec];
 		freq.dependsOn = [opt.id];
 
 		const first = session(projectDir, cluster);
 		await first.runner.start(opt);
 		await first.runner.start(freq);
-		await eventually("output of the first job", () => (first.lines.get(opt.id)?.length ?? 0) > 3);
+		await eventually("output of the first job", () => (first.lines.get(opt.id)?.length ?? 0) > 3, 90_000);
 		await first.close();
 
 		const second = session(projectDir, cluster);

@@ -5,125 +5,45 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import {
-	chmodSync,
-	cpSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { ClusterConfig, HostConfig } from "../../source/config/load.js";
+import type { ClusterConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
 import type { JobHandle, Liveness } from "../../source/runner/backend.js";
 import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
 import { listSlurmJobs } from "../../source/runner/slurm/queue.js";
 import { SlurmBackend } from "../../source/runner/slurm.js";
-import { upload } from "../../source/runner/ssh/transfer.js";
+import {
+	controlSocketDir,
+	copyMockCrystal,
+	loopbackCluster,
+	loopbackHost,
+	loopbackJob,
+	loopbackSlurm,
+	loopbackSshd,
+	requireOrSkip,
+	scontrolField,
+	sharedTempDir,
+	uploadMockCrystal,
+	waitFor,
+	waitForEnd,
+} from "../helpers/infra.js";
+import { deck } from "../helpers/project.js";
 
 const env = process.env;
-const required = ["SLURM_CONF", "TEST_SLURM_PARTITION"];
-const missing = required.filter((k) => !env[k]);
-if (missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
-	throw new Error(
-		`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(", ")} not set: the SLURM cluster of .ci/infra is not running`,
-	);
-}
-const skip =
-	missing.length > 0
-		? "skipped: no SLURM cluster on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false;
-const sshMissing = [
-	"TEST_SSH_HOST",
-	"TEST_SSH_PORT",
-	"TEST_SSH_USER",
-	"TEST_SSH_KEY",
-	"TEST_SSH_KNOWN_HOSTS",
-].filter((k) => !env[k]);
-const skipSsh =
-	skip ||
-	(sshMissing.length > 0
-		? "skipped: no sshd on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false);
-
-const repo = join(import.meta.dirname, "..", "..");
-const mockBin = env.CRYSTAL_TUI_MOCK_BIN ?? join(repo, "fixtures", "bin");
-const cleanup: Array<() => void> = [];
-after(() => {
-	for (const f of cleanup.reverse()) f();
-});
-
-/** Job folders live where slurmd (root) and the test user can both reach them. */
-function tempDir(prefix: string): string {
-	const dir = mkdtempSync(join(tmpdir(), prefix));
-	chmodSync(dir, 0o755);
-	cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-	return dir;
-}
-
-const deckText = (title: string) =>
-	`${title}\nCRYSTAL\n0 0 0\n225\n4.21\n2\n12 0. 0. 0.\n8 0.5 0.5 0.5\nEND\nEND\nEND\n`;
+const skip = requireOrSkip(loopbackSlurm);
+const skipSsh = skip || requireOrSkip(loopbackSshd);
 
 let binDir = "";
-function cluster(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
-	return {
-		name: "loopback",
-		file: "test",
-		partition: env.TEST_SLURM_PARTITION,
-		modules: [],
-		env: { CRYSTAL_MOCK_DELAY: "0.05" },
-		crystalDir: binDir,
-		pollIntervalSeconds: 1,
-		mpiLauncher: "srun",
-		...overrides,
-	};
-}
+const cluster = (overrides: Partial<ClusterConfig> = {}): ClusterConfig =>
+	loopbackCluster({ env: { CRYSTAL_MOCK_DELAY: "0.05" }, crystalDir: binDir, ...overrides });
 
-function makeJob(projectDir: string, sub: string, name: string, title = "MGO SCF"): JobSpec {
-	const dir = join(projectDir, sub);
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${name}.d12`), deckText(title));
-	return {
-		id: `${sub}/${name}`,
-		name,
-		dir,
-		runner: "slurm",
-		host: "loopback",
-		parallelism: { ranks: 1, threads: 1 },
-	};
-}
-
-async function waitFor<T>(
-	what: string,
-	fn: () => Promise<T | null | undefined | false>,
-	timeoutMs = 60_000,
-): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	let last: unknown;
-	for (;;) {
-		const v = await fn();
-		if (v) return v;
-		last = v;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, 300));
-	}
-}
+const makeJob = (projectDir: string, sub: string, name: string) =>
+	loopbackJob(projectDir, sub, name, { runner: "slurm" });
 
 type Ended = Extract<Liveness, { alive: false }>;
-const waitEnd = (backend: SlurmBackend, handle: JobHandle, timeoutMs = 90_000) =>
-	waitFor(
-		`job ${handle.slurmJobId} to end`,
-		async () => {
-			const l = await backend.liveness(handle);
-			return l.alive ? null : (l as Ended);
-		},
-		timeoutMs,
-	);
 
 const waitDetail = (backend: SlurmBackend, handle: JobHandle, pattern: RegExp, timeoutMs = 60_000) =>
 	waitFor(
@@ -135,8 +55,7 @@ const waitDetail = (backend: SlurmBackend, handle: JobHandle, pattern: RegExp, t
 		timeoutMs,
 	);
 
-const scontrolState = (id: string | undefined) =>
-	/JobState=(\S+)/.exec(execFileSync("scontrol", ["show", "job", "-o", id ?? ""], { encoding: "utf8" }))?.[1];
+const scontrolState = (id: string | undefined) => scontrolField(id, "JobState");
 
 describe("slurm backend (sbatch on this machine)", { skip }, () => {
 	let projectDir: string;
@@ -144,10 +63,9 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 	const started: JobHandle[] = [];
 
 	before(() => {
-		projectDir = join(tempDir("cts-"), "project");
+		projectDir = join(sharedTempDir("cts-"), "project");
 		mkdirSync(projectDir);
-		binDir = join(tempDir("ctbin-"), "bin");
-		cpSync(mockBin, binDir, { recursive: true });
+		binDir = copyMockCrystal(join(sharedTempDir("ctbin-"), "bin"));
 		backend = new SlurmBackend({ cluster: cluster(), projectDir, followIntervalMs: 100 });
 	});
 	after(async () => {
@@ -155,8 +73,8 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		await backend.close();
 	});
 
-	const launch = async (b: SlurmBackend, job: JobSpec, title = "MGO SCF") => {
-		const h = await b.launch(job, readDeck(deckText(title)));
+	const launch = async (b: SlurmBackend, job: JobSpec) => {
+		const h = await b.launch(job, readDeck(deck("MGO SCF")));
 		started.push(h);
 		return h;
 	};
@@ -176,7 +94,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		});
 		const running = await waitDetail(backend, handle, /^RUNNING on \S+/);
 		assert.match(running, /synced \d\d:\d\d:\d\d$/);
-		const end = await waitEnd(backend, handle);
+		const end = await waitForEnd(backend, handle);
 		await follower.drain();
 		follower.close();
 		assert.equal(end.exit?.code, 0);
@@ -195,7 +113,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		});
 		const job = makeJob(projectDir, "fail", "bad");
 		const handle = await launch(failing, job);
-		const end = await waitEnd(failing, handle);
+		const end = await waitForEnd(failing, handle);
 		assert.equal(end.exit?.code, 3);
 		await waitFor("scontrol to say FAILED", async () => scontrolState(handle.slurmJobId) === "FAILED");
 	});
@@ -213,11 +131,11 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		assert.match(await waitDetail(slow, last, /^PENDING \((Resources|Priority)\)/), /synced/);
 		await waitDetail(slow, first, /^RUNNING/);
 		await slow.kill(last, { force: false, graceMs: 1000 });
-		const pendingEnd = await waitEnd(slow, last);
+		const pendingEnd = await waitForEnd(slow, last);
 		assert.match(pendingEnd.detail ?? "", /^CANCELLED/);
 		assert.equal(pendingEnd.exit?.how, "terminated");
 		await slow.kill(first, { force: false, graceMs: 1000 });
-		const runningEnd = await waitEnd(slow, first);
+		const runningEnd = await waitForEnd(slow, first);
 		assert.equal(runningEnd.exit?.how, "terminated", "the job script caught SIGTERM and wrote its record");
 		await waitFor("scontrol to say CANCELLED", async () => scontrolState(first.slurmJobId) === "CANCELLED");
 		for (const h of handles) await slow.kill(h, { force: false, graceMs: 0 });
@@ -233,9 +151,9 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		const a = await launch(slowish, first);
 		const b = await launch(slowish, second);
 		assert.match(await waitDetail(slowish, b, /^PENDING \(Dependency\)/), /Dependency/);
-		const aEnd = await waitEnd(slowish, a);
+		const aEnd = await waitForEnd(slowish, a);
 		assert.equal(aEnd.exit?.code, 0);
-		const bEnd = await waitEnd(slowish, b);
+		const bEnd = await waitForEnd(slowish, b);
 		assert.equal(bEnd.exit?.code, 0);
 		assert.ok(
 			(aEnd.exit?.endedAt ?? 0) <= (bEnd.exit?.startedAt ?? 0),
@@ -244,7 +162,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		await assert.rejects(
 			slowish.launch(
 				{ ...makeJob(projectDir, "chain", "orphan"), dependsOn: ["never/submitted"] },
-				readDeck(deckText("X")),
+				readDeck(deck("X")),
 			),
 			/depends on never\/submitted, which has no SLURM job/,
 		);
@@ -260,7 +178,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 			...makeJob(projectDir, "broken", "second"),
 			options: { afterok: a.slurmJobId ?? "" },
 		});
-		const bEnd = await waitEnd(backend, b);
+		const bEnd = await waitForEnd(backend, b);
 		assert.match(bEnd.detail ?? "", /CANCELLED|vanished/);
 		assert.equal(existsSync(join(projectDir, "broken", "second.out")), false, "the dependent job never ran");
 	});
@@ -271,7 +189,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 			projectDir,
 		});
 		const handle = await launch(slow, makeJob(projectDir, "timeout", "long"));
-		const end = await waitEnd(slow, handle, 200_000);
+		const end = await waitForEnd(slow, handle, 200_000);
 		assert.equal(end.exit?.how, "terminated");
 		await waitFor("scontrol to say TIMEOUT", async () => scontrolState(handle.slurmJobId) === "TIMEOUT");
 	});
@@ -313,7 +231,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		});
 		const job = makeJob(projectDir, `dir $(touch PWNED4) ';touch PWNED5'`, evil);
 		const handle = await launch(hostile, job);
-		const end = await waitEnd(hostile, handle);
+		const end = await waitForEnd(hostile, handle);
 		assert.equal(end.exit?.code, 0);
 		assert.ok(readFileSync(join(job.dir, `${evil}.out`), "utf8").length > 0);
 		assert.equal(
@@ -323,21 +241,21 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		await assert.rejects(
 			hostile.launch(
 				{ ...makeJob(projectDir, "p", "p"), options: { partition: "debug\n#SBATCH --uid=0" } },
-				readDeck(deckText("X")),
+				readDeck(deck("X")),
 			),
 			(e: unknown) => e instanceof LaunchError && /partition: expected a SLURM name/.test(e.message),
 		);
 		await assert.rejects(
 			hostile.launch(
 				{ ...makeJob(projectDir, "p", "p"), options: { afterok: "1; touch PWNED9" } },
-				readDeck(deckText("X")),
+				readDeck(deck("X")),
 			),
 			/afterok: .* is not a SLURM job id/,
 		);
 	});
 
 	it("lists the user's SLURM jobs, including ones crystal-tui did not start, with what adoption needs", async () => {
-		const dir = tempDir("ctforeign-");
+		const dir = sharedTempDir("ctforeign-");
 		const id = execFileSync(
 			"sbatch",
 			["--parsable", "-J", "foreign job", "-o", "foreign-%j.log", "--wrap", "echo hello; sleep 20"],
@@ -373,21 +291,9 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 describe("slurm backend (sbatch through ssh)", { skip: skipSsh }, () => {
 	it("submits on the login host as the remote user, follows the output, and brings results back", async () => {
 		const tag = `ct-slurm-${process.pid}`;
-		const host: HostConfig = {
-			name: "login",
-			file: "test",
-			address: env.TEST_SSH_HOST ?? "",
-			port: Number(env.TEST_SSH_PORT),
-			user: env.TEST_SSH_USER,
-			identityFile: env.TEST_SSH_KEY,
-			sshOptions: { UserKnownHostsFile: env.TEST_SSH_KNOWN_HOSTS ?? "", IdentitiesOnly: "yes" },
-			remoteRoot: tag,
-			modules: [],
-			env: {},
-			acceptNewHostKey: false,
-		};
-		const projectDir = join(tempDir("ctsr-"), "project");
-		const controlDir = tempDir("ctcm-");
+		const host = loopbackHost({ name: "login", file: "test", remoteRoot: tag });
+		const projectDir = join(sharedTempDir("ctsr-"), "project");
+		const controlDir = controlSocketDir();
 		const backend = new SlurmBackend({
 			cluster: cluster({ host: "login", crystalDir: `${tag}/bin` }),
 			host,
@@ -398,20 +304,17 @@ describe("slurm backend (sbatch through ssh)", { skip: skipSsh }, () => {
 			const ssh = backend.ssh;
 			assert.ok(ssh, "a cluster behind a host submits through ssh");
 			const home = await ssh.remoteHome();
-			const names = ["crystalOMP", "Pcrystal", "PcrystalOMP", "mpirun"].filter((n) =>
-				existsSync(join(mockBin, n)),
-			);
-			await upload(ssh.connection, mockBin, names, `${home}/${tag}/bin`);
+			await uploadMockCrystal(ssh.connection, `${home}/${tag}/bin`);
 			const job = makeJob(projectDir, "remote", "mgo");
 			await backend.preflight(job);
-			const handle = await backend.launch(job, readDeck(deckText("MGO SCF")));
+			const handle = await backend.launch(job, readDeck(deck("MGO SCF")));
 			assert.equal(handle.workDir, `${home}/${tag}/project/remote`);
 			const received: Buffer[] = [];
 			const follower = backend.follow(handle, job.name, 0, {
 				data: (c) => received.push(c),
 				trouble: () => {},
 			});
-			const end = await waitEnd(backend, handle);
+			const end = await waitForEnd(backend, handle);
 			await follower.drain();
 			follower.close();
 			assert.equal(end.exit?.code, 0);
@@ -420,9 +323,7 @@ describe("slurm backend (sbatch through ssh)", { skip: skipSsh }, () => {
 			assert.ok(out.length > 0);
 			assert.equal(Buffer.concat(received).toString("utf8"), out);
 			assert.ok(existsSync(join(job.dir, "mgo.f9")));
-			const owner = /UserId=(\w+)/.exec(
-				execFileSync("scontrol", ["show", "job", "-o", handle.slurmJobId ?? ""], { encoding: "utf8" }),
-			)?.[1];
+			const owner = scontrolField(handle.slurmJobId, "UserId");
 			assert.equal(owner, env.TEST_SSH_USER);
 		} finally {
 			await backend.ssh?.connection.exec(`rm -rf "$HOME"/${tag}`).catch(() => {});

@@ -4,107 +4,46 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { HostConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
-import type { JobHandle, Liveness } from "../../source/runner/backend.js";
-import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
+import { LaunchError } from "../../source/runner/runner.js";
 import { upload } from "../../source/runner/ssh/transfer.js";
 import { SshBackend } from "../../source/runner/ssh.js";
+import {
+	atEnd,
+	controlSocketDir,
+	loopbackHost,
+	loopbackJob,
+	loopbackSshArgs,
+	loopbackSshd,
+	mockCrystalBin,
+	requireOrSkip,
+	tempDir,
+	uploadMockCrystal,
+	waitFor,
+	waitForEnd,
+} from "../helpers/infra.js";
+import { deck } from "../helpers/project.js";
 
 const env = process.env;
-const missing = [
-	"TEST_SSH_HOST",
-	"TEST_SSH_PORT",
-	"TEST_SSH_USER",
-	"TEST_SSH_KEY",
-	"TEST_SSH_KNOWN_HOSTS",
-].filter((k) => !env[k]);
-const skip =
-	missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA !== "1"
-		? "skipped: no sshd on loopback; run .ci/infra/setup-test-infra.sh and source its output"
-		: false;
-if (missing.length > 0 && env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
-	throw new Error(
-		`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(", ")} not set: the sshd of .ci/infra is not running`,
-	);
-}
-
-const repo = join(import.meta.dirname, "..", "..");
-const mockBin = env.CRYSTAL_TUI_MOCK_BIN ?? join(repo, "fixtures", "bin");
+const skip = requireOrSkip(loopbackSshd);
 const tag = `${process.pid}-${Date.now().toString(36)}`;
-const cleanup: Array<() => void> = [];
-after(() => {
-	for (const f of cleanup.reverse()) f();
-});
 
-function tempDir(prefix: string): string {
-	const dir = mkdtempSync(join(tmpdir(), prefix));
-	cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-	return dir;
-}
-
-/** A short private folder for ControlMaster sockets (unix socket paths are short). */
-const controlDir = () => tempDir("ctcm-");
-
-function hostConfig(overrides: Partial<HostConfig> = {}): HostConfig {
-	return {
+const hostConfig = (overrides: Partial<HostConfig> = {}): HostConfig =>
+	loopbackHost({
 		name: "loopback",
 		file: "test",
-		address: env.TEST_SSH_HOST ?? "127.0.0.1",
-		port: Number(env.TEST_SSH_PORT),
-		user: env.TEST_SSH_USER,
-		identityFile: env.TEST_SSH_KEY,
-		sshOptions: { UserKnownHostsFile: env.TEST_SSH_KNOWN_HOSTS ?? "/dev/null", IdentitiesOnly: "yes" },
 		remoteRoot: `ct-test-${tag}`,
 		crystalDir: `ct-test-${tag}/bin`,
-		modules: [],
 		env: { CRYSTAL_MOCK_DELAY: "0.05" },
-		acceptNewHostKey: false,
 		...overrides,
-	};
-}
-
-const deckText = (title: string) =>
-	`${title}\nCRYSTAL\n0 0 0\n225\n4.21\n2\n12 0. 0. 0.\n8 0.5 0.5 0.5\nEND\nEND\nSHRINK\n8 8\nEND\n`;
-
-function makeJob(projectDir: string, sub: string, name: string, extra: Record<string, string> = {}): JobSpec {
-	const dir = join(projectDir, sub);
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${name}.d12`), deckText("MGO SCF"));
-	for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
-	return {
-		id: `${sub}/${name}`,
-		name,
-		dir,
-		runner: "ssh",
-		host: "loopback",
-		parallelism: { ranks: 1, threads: 1 },
-	};
-}
-
-async function waitFor<T>(
-	what: string,
-	fn: () => Promise<T | null | undefined | false>,
-	timeoutMs = 60_000,
-): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn();
-		if (v) return v;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
-}
-
-const waitEnd = (backend: SshBackend, handle: JobHandle) =>
-	waitFor("the job to end", async () => {
-		const l = await backend.liveness(handle);
-		return l.alive ? null : (l as Extract<Liveness, { alive: false }>);
 	});
+
+const makeJob = (projectDir: string, sub: string, name: string, inputs: Record<string, string> = {}) =>
+	loopbackJob(projectDir, sub, name, { runner: "ssh", inputs });
 
 /** Runs a command as the remote user and returns its stdout. */
 const remote = (backend: SshBackend, script: string) => backend.connection.exec(script);
@@ -117,16 +56,17 @@ describe("ssh backend", { skip }, () => {
 	before(async () => {
 		projectDir = join(tempDir("ctp-"), "project");
 		mkdirSync(projectDir);
-		backend = new SshBackend({ host: hostConfig(), projectDir, connection: { controlDir: controlDir() } });
+		backend = new SshBackend({
+			host: hostConfig(),
+			projectDir,
+			connection: { controlDir: controlSocketDir() },
+		});
 		home = await backend.remoteHome();
 		// The mock CRYSTAL goes to the host over the backend's own transfer code.
-		const names = ["crystalOMP", "Pcrystal", "PcrystalOMP", "properties", "mpirun"].filter((n) =>
-			existsSync(join(mockBin, n)),
-		);
-		assert.ok(names.includes("crystalOMP"), `no mock crystalOMP in ${mockBin}`);
-		await upload(backend.connection, mockBin, names, `${home}/ct-test-${tag}/bin`);
-		cleanup.push(() => {
-			spawnSync("ssh", [...sshArgs(), `rm -rf ${home}/ct-test-${tag}`]);
+		const names = await uploadMockCrystal(backend.connection, `${home}/ct-test-${tag}/bin`);
+		assert.ok(names.includes("crystalOMP"), `no mock crystalOMP in ${mockCrystalBin}`);
+		atEnd(() => {
+			spawnSync("ssh", [...loopbackSshArgs(), `rm -rf ${home}/ct-test-${tag}`]);
 		});
 	});
 	after(async () => {
@@ -136,7 +76,7 @@ describe("ssh backend", { skip }, () => {
 	it("runs a job end to end: inputs staged, output followed, results retrieved", async () => {
 		const job = makeJob(projectDir, "mgo/scf", "mgo", { "mgo.gui": "geometry\n" });
 		await backend.preflight(job);
-		const handle = await backend.launch(job, readDeck(deckText("MGO SCF")));
+		const handle = await backend.launch(job, readDeck(deck("MGO SCF")));
 		assert.equal(handle.workDir, `${home}/ct-test-${tag}/project/mgo/scf`);
 		assert.ok(handle.pgid && handle.pgid > 1);
 		const received: Buffer[] = [];
@@ -144,7 +84,7 @@ describe("ssh backend", { skip }, () => {
 			data: (c) => received.push(c),
 			trouble: () => {},
 		});
-		const end = await waitEnd(backend, handle);
+		const end = await waitForEnd(backend, handle);
 		await follower.drain();
 		follower.close();
 		assert.equal(end.exit?.code, 0);
@@ -176,11 +116,11 @@ describe("ssh backend", { skip }, () => {
 		const slow = new SshBackend({
 			host: hostConfig({ env: { CRYSTAL_MOCK_DELAY: "0.1" } }),
 			projectDir,
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 			follow: { backoffMs: { first: 200, max: 1000 } },
 		});
-		cleanup.push(() => void slow.close());
-		const handle = await slow.launch(job, readDeck(deckText("MGO SCF")));
+		atEnd(() => void slow.close());
+		const handle = await slow.launch(job, readDeck(deck("MGO SCF")));
 		const received: Buffer[] = [];
 		const troubles: string[] = [];
 		const follower = slow.follow(handle, job.name, 0, {
@@ -191,7 +131,7 @@ describe("ssh backend", { skip }, () => {
 		// Kill the ControlMaster: every session through it (the tail included) drops at once.
 		const check = spawnSync(
 			"ssh",
-			[...sshArgs(slow.connection.controlDir), "-O", "check", "--", env.TEST_SSH_HOST ?? ""],
+			[...loopbackSshArgs(slow.connection.controlDir), "-O", "check", "--", env.TEST_SSH_HOST ?? ""],
 			{
 				encoding: "utf8",
 			},
@@ -199,7 +139,7 @@ describe("ssh backend", { skip }, () => {
 		const pid = Number(/pid=(\d+)/.exec(check.stderr)?.[1]);
 		assert.ok(pid > 1, `no master pid in: ${check.stderr}`);
 		process.kill(pid, "SIGKILL");
-		const end = await waitEnd(slow, handle);
+		const end = await waitForEnd(slow, handle);
 		await follower.drain();
 		follower.close();
 		assert.equal(end.exit?.code, 0);
@@ -218,16 +158,16 @@ describe("ssh backend", { skip }, () => {
 		const slow = new SshBackend({
 			host: hostConfig({ env: { CRYSTAL_MOCK_DELAY: "1" } }),
 			projectDir,
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 		});
-		const handle = await slow.launch(job, readDeck(deckText("MGO SCF")));
+		const handle = await slow.launch(job, readDeck(deck("MGO SCF")));
 		const pg = handle.pgid;
 		await waitFor(
 			"the job to run",
 			async () => (await remote(backend, `ps -o pid= -g ${pg} | wc -l`)).trim() !== "0",
 		);
 		await slow.kill(handle, { force: false, graceMs: 5000 });
-		const end = await waitEnd(slow, handle);
+		const end = await waitForEnd(slow, handle);
 		await slow.close();
 		assert.equal(end.exit?.how, "terminated");
 		const left = await remote(backend, `ps -e -o pgid=,pid=,args= | awk '$1 == ${pg}' || true`);
@@ -238,8 +178,8 @@ describe("ssh backend", { skip }, () => {
 		const evil = `we'ird $(touch PWNED1) \`touch PWNED2\`; touch PWNED3 "q"\nx`;
 		const job = makeJob(projectDir, `dir $(touch PWNED4) ';touch PWNED5'`, evil, { [`${evil}.gui`]: "g\n" });
 		await backend.preflight(job);
-		const handle = await backend.launch(job, readDeck(deckText("MGO SCF")));
-		const end = await waitEnd(backend, handle);
+		const handle = await backend.launch(job, readDeck(deck("MGO SCF")));
+		const end = await waitForEnd(backend, handle);
 		assert.equal(end.exit?.code, 0);
 		await backend.retrieve(handle, job);
 		assert.ok(readFileSync(join(job.dir, `${evil}.out`), "utf8").length > 0);
@@ -257,7 +197,7 @@ describe("ssh backend failures", { skip }, () => {
 		const b = new SshBackend({
 			host: hostConfig(host),
 			projectDir: tempDir("ctf-"),
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 		});
 		try {
 			await b.preflight(job());
@@ -289,7 +229,7 @@ describe("ssh backend failures", { skip }, () => {
 				sshOptions: { UserKnownHostsFile: file, IdentitiesOnly: "yes" },
 			}),
 			projectDir: tempDir("ctf-"),
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 		});
 		assert.match(await b.remoteHome(), /^\//);
 		await b.close();
@@ -318,11 +258,11 @@ describe("ssh backend failures", { skip }, () => {
 	}, async () => {
 		const mnt = tempDir("ctfull-");
 		execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=1777", "tmpfs", mnt]);
-		cleanup.push(() => spawnSync("umount", [mnt]));
+		atEnd(() => spawnSync("umount", [mnt]));
 		const b = new SshBackend({
 			host: hostConfig({ remoteRoot: mnt, env: {} }),
 			projectDir: tempDir("ctf-"),
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 		});
 		await assert.rejects(b.preflight(job()), /remote disk full on loopback: only \d+ kB free/);
 		// And when the disk fills during the transfer itself, the same clear message.
@@ -330,30 +270,11 @@ describe("ssh backend failures", { skip }, () => {
 		const lenient = new SshBackend({
 			host: hostConfig({ remoteRoot: mnt, env: {} }),
 			projectDir: big.dir,
-			connection: { controlDir: controlDir() },
+			connection: { controlDir: controlSocketDir() },
 			minFreeKb: 0,
 		});
-		await assert.rejects(lenient.launch(big, readDeck(deckText("X"))), /remote disk full on loopback/);
+		await assert.rejects(lenient.launch(big, readDeck(deck("X"))), /remote disk full on loopback/);
 		await b.close();
 		await lenient.close();
 	});
 });
-
-/** ssh arguments for the test's own commands (cleanup, finding the master). */
-function sshArgs(controlPath?: string): string[] {
-	const args = [
-		"-p",
-		env.TEST_SSH_PORT ?? "22",
-		"-i",
-		env.TEST_SSH_KEY ?? "",
-		"-l",
-		env.TEST_SSH_USER ?? "",
-		"-o",
-		`UserKnownHostsFile=${env.TEST_SSH_KNOWN_HOSTS}`,
-		"-o",
-		"BatchMode=yes",
-	];
-	if (controlPath) args.push("-o", `ControlPath=${controlPath}/%C`);
-	else args.push(env.TEST_SSH_HOST ?? "127.0.0.1");
-	return args;
-}
