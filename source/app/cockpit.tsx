@@ -3,8 +3,8 @@
  * leaves every running job running and says which ones.
  */
 import type { JobsController } from "../jobs/controller.js";
-import { noticeSequence } from "./notify.js";
 import { loadUi } from "./load-ui.js";
+import { noticeSequence } from "./notify.js";
 import { CockpitStore } from "./store.js";
 
 export interface CockpitOptions {
