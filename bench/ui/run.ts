@@ -1,26 +1,59 @@
 /**
- * The cockpit under load: 4 jobs each printing 1000 lines a second for 10 s. Prints the
- * crystal-tui process's CPU seconds and peak RSS, the same for mprocs showing the same 4
- * commands (the reference, measured in the same run), their ratio, and the key-press-to-frame
- * latency under that load. Both run in tmux panes of the same size.
+ * The cockpit under load: 4 jobs each printing 1000 lines a second for 10 s, all at once.
+ * Prints the CPU seconds and peak RSS of the process that draws, for crystal-tui and for mprocs
+ * showing the same 4 commands (the reference, measured in the same run), their ratios, and
+ * crystal-tui's key-press-to-frame latency under that load. Both run in tmux panes of the same
+ * size and are measured the same way: the one process in the pane (crystal-tui's launcher execs
+ * Node; mprocs' real binary is started directly, not its npm wrapper), over the same window,
+ * from the moment all 4 printers run until they have all ended and the screen says so. The
+ * printers are never counted: they are other processes (children of mprocs, and detached job
+ * sessions of crystal-tui).
  *
  *   node_modules/.bin/node --import tsx bench/ui/run.ts     (needs npm run build first)
+ *
+ * To compare V8 flags, set BENCH_NODE_FLAGS (e.g. "--max-semi-space-size=1"): crystal-tui is
+ * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags).
  *
  * Targets: crystal-tui CPU no more than mprocs', peak RSS under 120 MB, latency under 100 ms.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tmux } from "../../test/e2e/tmux.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
-const bin = join(root, "bin", "crystal-tui");
-const mprocs = join(root, "node_modules", ".bin", "mprocs");
+const nodeFlags = process.env.BENCH_NODE_FLAGS;
+const crystalTui =
+	nodeFlags === undefined
+		? join(root, "bin", "crystal-tui")
+		: `${node} ${nodeFlags} ${join(root, "dist", "cli.js")}`;
 const seconds = 10;
 const linesPerSecond = 1000;
 const size = { columns: 160, rows: 48 };
+
+/** The real mprocs binary for this platform, as the package's own index resolves it (its
+ * node_modules/.bin entry is a Node wrapper that spawns this binary). */
+function mprocsBinary(): string | null {
+	try {
+		const path: unknown = createRequire(import.meta.url)("mprocs");
+		return typeof path === "string" && existsSync(path) ? path : null;
+	} catch {
+		return null;
+	}
+}
+const mprocs = mprocsBinary();
 
 const work = mkdtempSync(join(tmpdir(), "crystal-tui-bench-"));
 const project = join(work, "project");
@@ -29,16 +62,23 @@ mkdirSync(project);
 mkdirSync(crystalDir);
 
 // The load: a program printing SCF-like lines at a steady rate, used as crystalOMP and by mprocs.
+// When done it leaves a file in `done` (under mprocs its stdin stays open, so it does not exit).
 const printer = join(work, "printer.mjs");
+const done = join(work, "done");
+mkdirSync(done);
 writeFileSync(
 	printer,
-	`let n = 0;
+	`import { writeFileSync } from "node:fs";
+let n = 0;
 const end = Date.now() + ${seconds * 1000};
 const timer = setInterval(() => {
 	let out = "";
 	for (let i = 0; i < ${linesPerSecond / 20}; i++) out += " CYC " + (n++) + " ETOT(AU) -2.7512345678E+02 DETOT -1.23E-05 tst 0.0E+00 PX 1.0E+00\\n";
 	process.stdout.write(out);
-	if (Date.now() >= end) { clearInterval(timer); process.stdout.write(" EEEEEEEEEE TERMINATION\\n"); }
+	if (Date.now() >= end) {
+		clearInterval(timer);
+		process.stdout.write(" EEEEEEEEEE TERMINATION\\n", () => writeFileSync(${JSON.stringify(done)} + "/" + process.pid, ""));
+	}
 }, 50);
 process.stdin.resume(); process.stdin.on("data", () => {}); process.stdin.on("end", () => {});
 `,
@@ -60,6 +100,7 @@ interface Usage {
 
 const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
 
+/** CPU of the process itself (not of its children) and its peak resident memory so far. */
 function usage(pid: number): Usage {
 	const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
 	const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -68,7 +109,29 @@ function usage(pid: number): Usage {
 	return { cpuSeconds: cpu, peakRssMb: Number(hwm?.[1] ?? 0) / 1024 };
 }
 
+/** How many printer processes (`node printer.mjs`) run now, whoever started them. */
+function printersRunning(): number {
+	let count = 0;
+	for (const entry of readdirSync("/proc")) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[1] === printer) count++;
+		} catch {
+			// ended meanwhile
+		}
+	}
+	return count;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!done()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(20);
+	}
+}
 
 function panePid(tmux: Tmux): number {
 	return Number(tmux.display("#{pane_pid}"));
@@ -89,56 +152,70 @@ async function latency(tmux: Tmux, samples: number): Promise<number[]> {
 	return out;
 }
 
-async function measureCockpit(): Promise<Usage & { latencies: number[] }> {
+/** Runs `command` in a pane and measures its process from the moment all printers run until
+ * they have all printed their last line and `ended` says the screen shows it; `during` runs
+ * meanwhile. */
+async function measure<T>(
+	command: string,
+	env: Record<string, string>,
+	ended: (tmux: Tmux) => Promise<void>,
+	during: (tmux: Tmux) => Promise<T>,
+): Promise<Usage & { during: T }> {
 	const tmux = new Tmux();
 	try {
-		tmux.start(
-			`exec ${bin} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDir}`,
-			{ CI: "false", TERM: "xterm-256color" },
-			size.columns,
-			size.rows,
-			project,
+		for (const file of readdirSync(done)) rmSync(join(done, file));
+		tmux.start(command, env, size.columns, size.rows, project);
+		await until("the printers to start", () => printersRunning() >= names.length, 30_000);
+		const pid = panePid(tmux);
+		const before = usage(pid);
+		const result = await during(tmux);
+		await until(
+			"the printers to finish",
+			() => readdirSync(done).length >= names.length,
+			(seconds + 30) * 1000,
 		);
+		await ended(tmux);
+		const after = usage(pid);
+		return { cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssMb: after.peakRssMb, during: result };
+	} finally {
+		tmux.close();
+	}
+}
+
+const env = { TERM: "xterm-256color", XDG_STATE_HOME: join(work, "state") };
+
+const cockpit = await measure(
+	// All 4 at once, as mprocs runs them (the default would queue jobs beyond the cores).
+	`exec ${crystalTui} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDir} --max-jobs ${names.length}`,
+	{ ...env, CI: "false" },
+	async (tmux) => {
+		await tmux.waitFor(/4 finished|4 failed/, 30_000);
+	},
+	async (tmux) => {
 		await tmux.waitFor("job4 local running", 30_000);
-		const pid = panePid(tmux);
-		const before = usage(pid);
 		await sleep(2000);
-		const latencies = await latency(tmux, 5);
-		await tmux.waitFor(/4 finished|4 failed/, (seconds + 30) * 1000);
-		const after = usage(pid);
-		tmux.key("q");
-		return { cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssMb: after.peakRssMb, latencies };
-	} finally {
-		tmux.close();
-	}
-}
-
-async function measureMprocs(): Promise<Usage | null> {
-	if (!existsSync(mprocs)) return null;
-	const tmux = new Tmux();
-	try {
-		const commands = names.map(() => `'${node} ${printer}'`).join(" ");
-		tmux.start(`exec ${mprocs} ${commands}`, { TERM: "xterm-256color" }, size.columns, size.rows, work);
-		await tmux.waitFor("CYC", 30_000);
-		const pid = panePid(tmux);
-		const before = usage(pid);
-		await sleep(seconds * 1000 + 1000);
-		const after = usage(pid);
-		return { cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssMb: after.peakRssMb };
-	} finally {
-		tmux.close();
-	}
-}
-
-const cockpit = await measureCockpit();
-const reference = await measureMprocs();
+		return latency(tmux, 5);
+	},
+);
+const reference = mprocs
+	? await measure(
+			`exec ${mprocs} ${names.map(() => `'${node} ${printer}'`).join(" ")}`,
+			env,
+			// mprocs shows the last lines within a frame or two.
+			async () => {
+				await sleep(1000);
+			},
+			async () => {},
+		)
+	: null;
 rmSync(work, { recursive: true, force: true });
 
-const sorted = [...cockpit.latencies].sort((a, b) => a - b);
+const sorted = [...cockpit.during].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 const f = (n: number) => n.toFixed(2);
 console.log(
-	`load: ${names.length} jobs x ${linesPerSecond} lines/s x ${seconds} s, terminal ${size.columns}x${size.rows}`,
+	`load: ${names.length} jobs x ${linesPerSecond} lines/s x ${seconds} s, terminal ${size.columns}x${size.rows}` +
+		(nodeFlags === undefined ? ", through bin/crystal-tui" : `, node flags: ${nodeFlags || "none"}`),
 );
 console.log(
 	`crystal-tui  CPU ${f(cockpit.cpuSeconds)} s   peak RSS ${f(cockpit.peakRssMb)} MB   (target RSS < 120 MB)`,
@@ -149,9 +226,7 @@ if (reference) {
 		`ratio        CPU ${f(cockpit.cpuSeconds / reference.cpuSeconds)}   RSS ${f(cockpit.peakRssMb / reference.peakRssMb)}   (target CPU ratio <= 1)`,
 	);
 } else {
-	console.log(
-		`mprocs       not found at ${mprocs}: add the mprocs package as a devDependency for the reference`,
-	);
+	console.log("mprocs       not found: install the devDependencies (npm install) for the reference");
 }
 console.log(
 	`key-to-frame latency under load: median ${f(median)} ms, max ${f(sorted.at(-1) ?? Number.NaN)} ms over ${sorted.length} presses (target < 100 ms; includes tmux capture polling)`,

@@ -68,7 +68,7 @@ export interface Snapshot {
 export interface StoreOptions {
 	/** Lines kept per job. */
 	capacity?: number;
-	/** Renders per second at most. */
+	/** Flushes per second at most for output and progress (states and messages go faster). */
 	maxRate?: number;
 	/** How often the clock ticks while a job is active (the spinner's frame time). */
 	tickMs?: number;
@@ -78,8 +78,14 @@ export interface StoreOptions {
 }
 
 const historyLimit = 500;
-/** Output flushes per second: more than a reader can follow, and each costs a full frame. */
-export const defaultMaxRate = 10;
+/**
+ * Flushes per second at most. Each flush costs a whole frame (Ink lays out and redraws the
+ * full screen), and output files are read four times a second (runner/tail.ts), so a pane
+ * cannot change more often than this anyway; a lone line after a quiet spell shows at once.
+ */
+export const defaultMaxRate = 4;
+/** Between flushes at least, for what the user did or a job's state: at once, to the eye. */
+const promptMs = 50;
 
 interface Entry {
 	view: JobView;
@@ -269,7 +275,7 @@ export class CockpitStore {
 		const entry = this.entry(id);
 		if (!entry) return;
 		entry.view.lines.push(batch.lines);
-		this.touch(entry);
+		this.touch(entry, true);
 	}
 
 	private onProgress(id: string, progress: Progress): void {
@@ -294,7 +300,7 @@ export class CockpitStore {
 				entry.opt.push({ point: entry.opt.length + 1, energy: progress.optEnergyHartree });
 			}
 		}
-		this.touch(entry);
+		this.touch(entry, true);
 	}
 
 	private onResult(id: string, result: JobResult): void {
@@ -304,14 +310,15 @@ export class CockpitStore {
 		this.touch(entry);
 	}
 
-	private touch(entry: Entry): void {
+	/** `stream`: output or progress, which come in floods and wait for the output rate. */
+	private touch(entry: Entry, stream = false): void {
 		entry.dirty = true;
-		this.schedule();
+		this.schedule(stream);
 	}
 
-	/** Something changed: flush as soon as the rate allows. */
-	private schedule(): void {
-		this.flushAt(this.lastFlush + this.interval);
+	/** Something changed: flush as soon as its rate allows. */
+	private schedule(stream = false): void {
+		this.flushAt(this.lastFlush + (stream ? this.interval : promptMs));
 	}
 
 	/** One timer for changes and clock ticks alike; an earlier need moves it earlier. */
