@@ -8,17 +8,11 @@
 import type { ClusterConfig } from "../../config/load.js";
 import { type JobSpec, LaunchError } from "../runner.js";
 
-export interface SlurmResources {
-	partition?: string;
-	account?: string;
-	qos?: string;
-	constraint?: string;
-	time?: string;
-	memory?: string;
-	nodes?: number;
-	ntasks: number;
-	cpusPerTask: number;
-}
+/** The cluster's resource settings, with tasks and CPUs always decided for the job. */
+export type SlurmResources = Pick<
+	ClusterConfig,
+	"partition" | "account" | "qos" | "constraint" | "time" | "memory" | "nodes"
+> & { ntasks: number; cpusPerTask: number };
 
 const checks: Record<string, { re: RegExp; expected: string }> = {
 	partition: { re: /^[A-Za-z0-9_.+:-]+$/, expected: "a SLURM name" },
