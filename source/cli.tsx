@@ -27,6 +27,8 @@ const cli = meow(
     --max-jobs N               local jobs running at once (default: as many as fit the cores)
     --crystal-dir DIR          folder with crystalOMP/Pcrystal (default: $CRY23_EXEDIR, then PATH)
     --keep-scratch             keep the scratch folder even when a run succeeds
+    --after JOB                with run: start the decks once JOB has finished well; a deck
+                               that reads EXTERNAL gets JOB's optimised geometry (JOB.gui)
 
   Other options
     --no-tui                   plain prefixed lines instead of the cockpit
@@ -41,6 +43,7 @@ const cli = meow(
   Examples
     crystal-tui run mgo.d12 --ranks 4
     crystal-tui run opt.d12 --no-tui | tee run.log
+    crystal-tui run opt.d12 freq.d12 --after opt   (frequencies on the optimised geometry)
     crystal-tui stop mgo
     crystal-tui parse *.out --json
 `,
@@ -60,6 +63,7 @@ const cli = meow(
 			json: { type: "boolean", default: false },
 			all: { type: "boolean", default: false },
 			force: { type: "boolean", default: false },
+			after: { type: "string" },
 		},
 	},
 );

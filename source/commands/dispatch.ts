@@ -8,7 +8,7 @@ import { Project } from "../jobs/project.js";
 import { LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
 import { mockCrystalDir, prepareDemo } from "./demo.js";
-import { runDecks } from "./run.js";
+import { prepareLaunch, runDecks, startLaunch } from "./run.js";
 import { type CommonFlags, settingsFrom } from "./settings.js";
 import { collectStatus, formatStatus } from "./status.js";
 import { stopJobs } from "./stop.js";
@@ -20,6 +20,7 @@ export interface Flags extends CommonFlags {
 	json: boolean;
 	all: boolean;
 	force: boolean;
+	after?: string;
 }
 
 const interactive = (flags: Flags) => flags.tui && Boolean(process.stdout.isTTY && process.stdin.isTTY);
@@ -51,13 +52,11 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 	switch (command) {
 		case "run": {
 			const project = await open(process.cwd(), flags);
-			if (!interactive(flags)) return runDecks(project, args, write);
-			const ids = args.map((a) => project.resolveJob(a));
-			if (ids.length === 0) throw new LaunchError("no deck given: crystal-tui run NAME.d12 [MORE.d12 ...]");
-			for (const id of ids) await project.checkStartable(id);
+			if (!interactive(flags)) return runDecks(project, args, write, flags.after);
+			const launch = await prepareLaunch(project, args, flags.after);
 			return cockpit(project, async () => {
 				await project.reattach();
-				for (const id of ids) await project.start(id);
+				await startLaunch(project, launch);
 			});
 		}
 		case "status": {

@@ -48,9 +48,13 @@ const outputRules: Rule[] = [
 const apply = (rules: Rule[], name: string): StagedFile[] =>
 	rules.map((r) => ({ job: r.job(name), scratch: r.scratch, purpose: r.purpose }));
 
-/** Files copied into scratch before the run (each only if it exists). */
-export function stageIn(name: string): StagedFile[] {
-	return apply(inputRules, name);
+/** Files copied into scratch before the run (each only if it exists). With `geometryFrom`,
+ * the geometry read by EXTERNAL is that deck's NAME.gui (e.g. the optimised geometry an
+ * optimisation left) rather than the job's own. */
+export function stageIn(name: string, geometryFrom?: string): StagedFile[] {
+	return apply(inputRules, name).map((f) =>
+		geometryFrom && f.scratch === "fort.34" ? { ...f, job: `${geometryFrom}.gui` } : f,
+	);
 }
 
 /** Files copied back to the job folder after the run (each only if CRYSTAL wrote it). */

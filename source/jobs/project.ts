@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import { JobRunner } from "../runner/job-runner.js";
 import { LocalBackend } from "../runner/local.js";
@@ -39,6 +40,11 @@ export interface ProjectSettings {
 	clusters?: readonly string[];
 	/** The SLURM backend of a cluster (the one its jobs run through). */
 	slurmBackend?: (cluster: string) => SlurmBackend;
+}
+
+/** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
+export interface Chain {
+	after?: string;
 }
 
 export class Project implements JobsController {
@@ -133,17 +139,28 @@ export class Project implements JobsController {
 		});
 	}
 
-	async checkStartable(id: string): Promise<void> {
-		await this.runner.check(this.specFor(this.deck(id)));
+	async checkStartable(id: string, chain: Chain = {}): Promise<void> {
+		await this.runner.check(await this.chained(id, chain));
 	}
 
-	async start(id: string): Promise<void> {
+	/** The job's spec, run after `chain.after` (when given) and, if its deck reads EXTERNAL,
+	 * on the geometry that job leaves (its NAME.gui: an optimisation's optimised geometry). */
+	private async chained(id: string, chain: Chain): Promise<JobSpec> {
+		const spec = this.specFor(this.deck(id));
+		if (!chain.after || chain.after === id) return spec;
+		const parent = this.deck(chain.after);
+		const text = await readFile(join(spec.dir, `${spec.name}.d12`), "utf8").catch(() => "");
+		const readsGeometry = parent.dir === spec.dir && readDeck(text).readsExternalGeometry;
+		return { ...spec, dependsOn: [parent.id], ...(readsGeometry ? { geometryFrom: parent.name } : {}) };
+	}
+
+	async start(id: string, chain: Chain = {}): Promise<void> {
 		if (this.store.get(id)?.handle?.adopted && !this.decks.some((d) => d.id === id)) {
 			throw new LaunchError(
 				`${id} was adopted from the SLURM queue: crystal-tui did not submit it and cannot start it again`,
 			);
 		}
-		await this.runner.start(this.specFor(this.deck(id)));
+		await this.runner.start(await this.chained(id, chain));
 	}
 
 	async stop(id: string, options: { force?: boolean } = {}): Promise<void> {

@@ -84,12 +84,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 				);
 			}
 		}
-		const deck = await checkDeck(job.dir, job.name);
+		const deck = await checkDeck(job.dir, job.name, job.geometryFrom);
 		await backend.preflight(job);
 		return deck;
 	}
 
 	async start(job: JobSpec): Promise<void> {
+		for (const parent of job.dependsOn ?? []) {
+			if (!this.store.get(parent)) {
+				throw new LaunchError(`${job.id} is to run after ${parent}, but ${parent} has never been started`);
+			}
+		}
 		const deck = await this.check(job);
 		this.decks.set(job.id, deck);
 		this.store.put({
@@ -196,7 +201,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.launching.add(job.id);
 		this.setState(job.id, "starting");
 		try {
-			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name));
+			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name, job.geometryFrom));
 			const handle = await this.options.backendFor(job).launch(job, deck);
 			const record = this.store.get(job.id);
 			if (!record) throw new Error(`no record for ${job.id}`);

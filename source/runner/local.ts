@@ -74,6 +74,7 @@ export class LocalBackend implements Backend {
 			mpiLauncher: "mpirun",
 			...(mpirun?.dir ? { mpirun: join(mpirun.dir, "mpirun") } : {}),
 			keepScratch: job.keepScratch ?? false,
+			...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 		});
 		await writeFile(scriptPath, text, { mode: 0o700 });
 		await chmod(scriptPath, 0o700);

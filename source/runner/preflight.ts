@@ -17,7 +17,9 @@ const exists = async (path: string): Promise<boolean> => {
 	}
 };
 
-export async function checkDeck(dir: string, name: string): Promise<DeckInfo> {
+/** `geometryFrom`: the deck whose optimised geometry (NAME.gui) an EXTERNAL deck reads once
+ * that job has finished, instead of a NAME.gui of its own. */
+export async function checkDeck(dir: string, name: string, geometryFrom?: string): Promise<DeckInfo> {
 	const deckPath = join(dir, `${name}.d12`);
 	let text: string;
 	try {
@@ -35,7 +37,12 @@ export async function checkDeck(dir: string, name: string): Promise<DeckInfo> {
 			`${name}.d12 asks for GUESSP but ${join(dir, `${name}.f9`)} is missing: copy the fort.9 of the earlier run there, or remove GUESSP`,
 		);
 	}
-	if (deck.readsExternalGeometry && !(await exists(join(dir, `${name}.gui`)))) {
+	if (geometryFrom && !(await exists(join(dir, `${geometryFrom}.d12`)))) {
+		throw new LaunchError(
+			`${name}.d12 takes its geometry from ${geometryFrom}, but there is no ${join(dir, `${geometryFrom}.d12`)}`,
+		);
+	}
+	if (deck.readsExternalGeometry && !geometryFrom && !(await exists(join(dir, `${name}.gui`)))) {
 		throw new LaunchError(
 			`${name}.d12 reads its geometry with EXTERNAL but ${join(dir, `${name}.gui`)} is missing: put the geometry (fort.34 format) there`,
 		);

@@ -44,6 +44,9 @@ export interface JobSpec {
 	keepScratch?: boolean;
 	/** Job ids that must finish successfully first (SLURM afterok, local queue). */
 	dependsOn?: string[];
+	/** Another deck of the same folder whose NAME.gui (its optimised geometry) this job reads
+	 * with EXTERNAL, instead of a NAME.gui of its own. */
+	geometryFrom?: string;
 	/** Backend-specific settings (SLURM partition, time limit, ...), validated by the config. */
 	options?: Record<string, string | number | boolean>;
 }

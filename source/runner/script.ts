@@ -33,6 +33,8 @@ export interface ScriptOptions {
 	modules?: string[];
 	/** Extra environment for the run. */
 	env?: Record<string, string>;
+	/** Stage this deck's NAME.gui as fort.34 instead of the job's own (a chained job). */
+	geometryFrom?: string;
 	/** Lines placed right after the shebang (#SBATCH directives), already validated. */
 	header?: string[];
 }
@@ -56,7 +58,7 @@ export function jobScript(o: ScriptOptions): string {
 			? `srun "$exe" >> "$out" 2>&1 &`
 			: `${q(o.mpirun ?? "mpirun")} -np ${o.parallelism.ranks} "$exe" >> "$out" 2>&1 &`;
 
-	const stageInLines = stageIn(o.name).map((f) => `stage_in ${q(f.job)} ${q(f.scratch)}`);
+	const stageInLines = stageIn(o.name, o.geometryFrom).map((f) => `stage_in ${q(f.job)} ${q(f.scratch)}`);
 	const stageOutLines = stageOut(o.name, o.isOptimisation).map(
 		(f) => `stage_out ${q(f.scratch)} ${q(f.job)}`,
 	);

@@ -158,7 +158,7 @@ export class SlurmBackend implements Backend {
 				await upload(
 					this.ssh.connection,
 					job.dir,
-					stageIn(job.name).map((f) => f.job),
+					stageIn(job.name, job.geometryFrom).map((f) => f.job),
 					workDir,
 				);
 				await rename(
@@ -178,6 +178,7 @@ export class SlurmBackend implements Backend {
 				exeDir: await this.remotePath(this.cluster.crystalDir),
 				mpiLauncher: this.cluster.mpiLauncher,
 				keepScratch: job.keepScratch ?? false,
+				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 				modules: this.cluster.modules,
 				env: this.cluster.env,
 				header: sbatchHeader(resourcesFor(job, this.cluster)),

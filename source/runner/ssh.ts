@@ -142,7 +142,7 @@ export class SshBackend implements Backend {
 			await upload(
 				this.connection,
 				job.dir,
-				stageIn(job.name).map((f) => f.job),
+				stageIn(job.name, job.geometryFrom).map((f) => f.job),
 				workDir,
 			);
 			const text = jobScript({
@@ -155,6 +155,7 @@ export class SshBackend implements Backend {
 				exeDir: await this.remotePath(this.host.crystalDir),
 				mpiLauncher: "mpirun",
 				keepScratch: job.keepScratch ?? false,
+				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 				modules: this.host.modules,
 				env: this.host.env,
 			});

@@ -301,3 +301,48 @@ describe("the terminal goes away", () => {
 		assert.match(await readFile(join(dir, "mgo.out"), "utf8"), /EEEEEEEEEE TERMINATION/);
 	});
 });
+
+describe("an optimisation followed by a frequency run on its geometry", () => {
+	test("--after runs the second once the first has finished, on the optimised structure", async () => {
+		const dir = await project({
+			"opt.d12": deck("Quartz optimisation", ["OPTGEOM"]),
+			// Reads its geometry with EXTERNAL and has no freq.gui of its own.
+			"freq.d12": deck("Silicon phonons", ["FREQCALC"], "EXTERNAL"),
+		});
+		const refused = await crystalTui(["run", "freq.d12", "--no-tui"], { cwd: dir });
+		assert.equal(refused.exitCode, 2, "alone, the frequency deck has no geometry");
+
+		const run = await crystalTui(
+			["run", "freq.d12", "opt.d12", "--after", "opt", "--no-tui", "--keep-scratch"],
+			{
+				cwd: dir,
+			},
+		);
+		assert.equal(run.exitCode, 0, run.all);
+		const exit = async (name: string) =>
+			Object.fromEntries(
+				(await readFile(join(runDir(dir, name), "exit"), "utf8"))
+					.trim()
+					.split("\n")
+					.map((l) => l.split("=")),
+			);
+		assert.ok(
+			Number((await exit("freq")).started) >= Number((await exit("opt")).ended),
+			"freq waited for opt",
+		);
+		const scratch = await scratchOf(dir, "freq");
+		assert.deepEqual(await readFile(join(scratch, "fort.34")), await readFile(join(dir, "opt.gui")));
+		assert.ok(existsSync(join(dir, "freq.freqinfo")));
+	});
+
+	test("a failed first job cancels the second, which never starts", async () => {
+		const dir = await project({
+			"opt.d12": deck("Quartz OPT NOT CONVERGED", ["OPTGEOM"]),
+			"freq.d12": deck("Silicon phonons", ["FREQCALC"], "EXTERNAL"),
+		});
+		const run = await crystalTui(["run", "opt.d12", "freq.d12", "--after", "opt", "--no-tui"], { cwd: dir });
+		assert.equal(run.exitCode, 1, run.all);
+		assert.match(run.all ?? "", /\[freq\] cancelled: a job it depends on failed/);
+		assert.ok(!existsSync(join(runDir(dir, "freq"), "pid")), "the frequency job never ran");
+	});
+});
