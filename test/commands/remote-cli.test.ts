@@ -3,6 +3,7 @@
  * the command line, the real binary, the loopback sshd and SLURM cluster.
  */
 import assert from "node:assert/strict";
+import { cpSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -10,6 +11,7 @@ import {
 	copyMockCrystal,
 	loopbackSlurm,
 	loopbackSshd,
+	mockCrystalBin,
 	requireOrSkip,
 	sharedTempDir,
 } from "../helpers/infra.js";
@@ -51,6 +53,39 @@ env = { CRYSTAL_MOCK_DELAY = "0.002" }
 		const status = await crystalTui(["status", "--json"], { cwd: dir });
 		const [row] = JSON.parse(status.stdout) as { id: string; state: string; runner: string; host: string }[];
 		assert.deepEqual([row?.id, row?.state, row?.runner, row?.host], ["mgo", "finished", "slurm", "loop"]);
+	});
+
+	test("--after chains an optimisation and a frequency run on its geometry with afterok", async () => {
+		const dir = sharedTempDir("ct-cli-slurm-");
+		// The whole mock (with its outputs) in a folder slurmd reaches: an optimisation replays one.
+		const mock = sharedTempDir("ct-cli-mock-");
+		cpSync(join(mockCrystalBin, ".."), mock, { recursive: true });
+		await writeFile(join(dir, "opt.d12"), deck("Quartz optimisation", ["OPTGEOM"]));
+		await writeFile(join(dir, "freq.d12"), deck("Silicon phonons", ["FREQCALC"], "EXTERNAL"));
+		await writeFile(
+			join(dir, "crystal-tui.toml"),
+			`[clusters.loop]
+partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
+crystal_dir = ${toml(join(mock, "bin"))}
+poll_interval_seconds = 1
+time = "5"
+env = { CRYSTAL_MOCK_DELAY = "0.002" }
+`,
+		);
+		const run = await crystalTui(
+			["run", "opt.d12", "freq.d12", "--after", "opt", "--host", "loop", "--no-tui"],
+			{
+				cwd: dir,
+			},
+		);
+		assert.equal(run.exitCode, 0, run.all);
+		const job = async (name: string) =>
+			(await readFile(join(dir, ".crystal-tui", "runs", name, "job.sh"), "utf8")).includes(
+				"stage_in opt.gui fort.34",
+			);
+		assert.ok(await job("freq"), "the frequency job stages the optimised geometry");
+		assert.match(await readFile(join(dir, "freq.out"), "utf8"), /EEEEEEEEEE TERMINATION/);
+		assert.ok((await readFile(join(dir, "opt.gui"))).length > 0);
 	});
 
 	test("a host that is not in the configuration is refused, naming what is there", async () => {
