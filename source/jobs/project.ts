@@ -58,11 +58,10 @@ export class Project implements JobsController {
 		private readonly settings: ProjectSettings,
 	) {
 		this.local = new LocalBackend({ crystalDir: settings.crystalDir ?? null });
-		const perJob = settings.parallelism.ranks * settings.parallelism.threads;
 		this.runner = new JobRunner({
 			store,
 			backendFor: (job) => this.backendFor(job),
-			maxJobs: settings.maxJobs ?? defaultMaxJobs(perJob),
+			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
 			graceMs: settings.graceMs,
 			pollMs: settings.pollMs,
 		});
@@ -299,10 +298,5 @@ export class Project implements JobsController {
 			.map((r) => r.jobId);
 		this.store.close();
 		return running;
-	}
-
-	/** Cores a job of the current settings takes, for messages. */
-	get coresPerJob(): number {
-		return coresOf({ parallelism: this.settings.parallelism } as JobSpec);
 	}
 }

@@ -11,7 +11,7 @@ import { endDetail, endState, jobResult } from "./job-result.js";
 import { LineSplitter } from "./lines.js";
 import { checkDeck } from "./preflight.js";
 import { type DependencyStatus, LaunchQueue } from "./queue.js";
-import type { RunRecord, RunStore } from "./run-store.js";
+import type { RunStore } from "./run-store.js";
 import {
 	activeStates,
 	type JobSpec,
@@ -144,7 +144,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const record = this.store.get(jobId);
 		if (!record?.handle) return false;
 		if (!activeStates.has(record.state) && !record.result) return false;
-		this.follow(record.spec, record.handle, record.offset, record);
+		this.follow(record.spec, record.handle, record.offset);
 		if (!activeStates.has(record.state)) {
 			// Ended and already reported: replay its output for the view, then its result.
 			const tracker = this.trackers.get(jobId);
@@ -206,7 +206,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			const record = this.store.get(job.id);
 			if (!record) throw new Error(`no record for ${job.id}`);
 			this.store.put({ ...record, handle, state: "running", startedAt: handle.launchedAt, offset: 0 });
-			this.follow(job, handle, 0, null);
+			this.follow(job, handle, 0);
 			this.launching.delete(job.id);
 			this.emit("state", job.id, { state: "running", detail: "running" });
 			this.ensurePolling();
@@ -219,7 +219,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.pump();
 	}
 
-	private follow(job: JobSpec, handle: JobHandle, replayUntil: number, _record: RunRecord | null): void {
+	private follow(job: JobSpec, handle: JobHandle, replayUntil: number): void {
 		const tracker: Tracker = {
 			job,
 			handle,
@@ -238,7 +238,6 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	}
 
 	private onData(tracker: Tracker, chunk: Buffer): void {
-		tracker.parser.feed(chunk);
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.
 		const start = tracker.splitter.offset + tracker.splitter.pending;
@@ -252,6 +251,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	private deliver(tracker: Tracker, lines: string[], offset: number): void {
 		if (lines.length === 0) return;
+		// The parser gets the lines already split here: one split per byte, on the hot path.
+		for (const line of lines) tracker.parser.feedLine(line);
 		const id = tracker.job.id;
 		const replay = offset <= tracker.replayUntil;
 		this.emit("output", id, { lines, offset, replay });

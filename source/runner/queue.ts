@@ -4,10 +4,10 @@
  * Jobs that a scheduler queues itself (SLURM) are not counted here.
  */
 import { availableParallelism } from "node:os";
-import type { JobSpec } from "./runner.js";
+import type { JobSpec, Parallelism } from "./runner.js";
 
-export const coresOf = (job: JobSpec): number =>
-	Math.max(1, job.parallelism.ranks) * Math.max(1, job.parallelism.threads);
+export const coresOf = (parallelism: Parallelism): number =>
+	Math.max(1, parallelism.ranks) * Math.max(1, parallelism.threads);
 
 /** Default concurrency: as many jobs of the default size as fit the cores, at least one. */
 export function defaultMaxJobs(coresPerJob: number, cores = availableParallelism()): number {
@@ -20,10 +20,6 @@ export class LaunchQueue {
 	private readonly waiting: JobSpec[] = [];
 
 	constructor(private readonly maxJobs: number) {}
-
-	get size(): number {
-		return this.waiting.length;
-	}
 
 	has(jobId: string): boolean {
 		return this.waiting.some((j) => j.id === jobId);

@@ -23,6 +23,8 @@ export function followFile(
 	// Reads are chained (one at a time), so one buffer serves them all.
 	const buffer = Buffer.allocUnsafe(chunkBytes);
 
+	// Opened anew at each poll: on NFS only a fresh open is sure to see what another node (the
+	// SLURM compute node writing NAME.out) has appended since (close-to-open consistency).
 	const readAvailable = async (): Promise<void> => {
 		let handle: Awaited<ReturnType<typeof open>>;
 		try {
