@@ -125,8 +125,8 @@ export function App({ controller, store, onQuit }: AppProps) {
 		ui.zoomed || ui.overlay === "result" ? (focusedJob ? [focusedJob.id] : []) : pageJobs.map((j) => j.id);
 	const visibleKey = visible.join("\n");
 	useEffect(() => {
-		store.setVisible(visibleKey ? visibleKey.split("\n") : []);
-	}, [store, visibleKey]);
+		store.setVisible(visibleKey ? visibleKey.split("\n") : [], viewRows);
+	}, [store, visibleKey, viewRows]);
 
 	let searchInfo: string | null = null;
 	if (shownUi.search.query && !shownUi.search.editing && focusedJob) {

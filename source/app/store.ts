@@ -7,6 +7,14 @@
  * The clock of the screen (spinners, elapsed times) is part of the snapshot and ticks in the
  * same flushes: Ink lays out the whole tree on every React commit, so a clock of its own would
  * add commits of its own between the output flushes.
+ *
+ * Every flush costs a whole frame, whatever changed in it: Ink lays out, styles and compares
+ * every cell of the screen (about 8 MB of short-lived objects for 160x48). So the clock ticks
+ * once a second, its own resolution, and while output floods a pane on screen (more new lines
+ * between two frames than the pane shows, so that every row is replaced at each frame anyway)
+ * frames come at `floodRate`: the pane is a blur at any rate, and drawing it less often keeps
+ * the process light and the link quiet. A trickle of output shows at `maxRate`, a lone line at
+ * once, and what the user does within `promptMs`.
  */
 import type { Progress } from "../crystal/result.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
@@ -70,6 +78,8 @@ export interface StoreOptions {
 	capacity?: number;
 	/** Flushes per second at most for output and progress (states and messages go faster). */
 	maxRate?: number;
+	/** Flushes per second at most while output floods a pane on screen. */
+	floodRate?: number;
 	/** How often the clock ticks while a job is active (the spinner's frame time). */
 	tickMs?: number;
 	now?: () => number;
@@ -84,6 +94,9 @@ const historyLimit = 500;
  * cannot change more often than this anyway; a lone line after a quiet spell shows at once.
  */
 export const defaultMaxRate = 4;
+export const defaultFloodRate = 2;
+/** The clock's tick: elapsed times are shown in seconds; the spinner moves one frame a tick. */
+export const clockTickMs = 1000;
 /** Between flushes at least, for what the user did or a job's state: at once, to the eye. */
 const promptMs = 50;
 
@@ -105,6 +118,12 @@ export class CockpitStore {
 	private due = 0;
 	private lastFlush = Number.NEGATIVE_INFINITY;
 	private visible = new Set<string>();
+	/** Output rows a pane on screen shows; more new lines than this between frames is a flood. */
+	private visibleRows = Number.POSITIVE_INFINITY;
+	/** New lines per job on screen since the last flush. */
+	private arrived = new Map<string, number>();
+	private flooding = false;
+	private readonly floodInterval: number;
 	private readonly capacity: number;
 	private readonly interval: number;
 	private readonly tickMs: number;
@@ -118,7 +137,8 @@ export class CockpitStore {
 	) {
 		this.capacity = options.capacity ?? 5000;
 		this.interval = 1000 / (options.maxRate ?? defaultMaxRate);
-		this.tickMs = options.tickMs ?? 250;
+		this.floodInterval = Math.max(this.interval, 1000 / (options.floodRate ?? defaultFloodRate));
+		this.tickMs = options.tickMs ?? clockTickMs;
 		this.now = options.now ?? Date.now;
 		this.syncJobs();
 		this.flush();
@@ -185,9 +205,11 @@ export class CockpitStore {
 		}
 	}
 
-	/** Which jobs are on screen now: their "ended unseen" marks clear, the others can get one. */
-	setVisible(ids: readonly string[]): void {
+	/** Which jobs are on screen now, and how many output rows each shows: their "ended unseen"
+	 * marks clear, the others can get one. */
+	setVisible(ids: readonly string[], rows = Number.POSITIVE_INFINITY): void {
 		this.visible = new Set(ids);
+		this.visibleRows = rows;
 		for (const id of ids) {
 			const entry = this.entries.get(id);
 			if (entry?.view.unseen) {
@@ -275,6 +297,11 @@ export class CockpitStore {
 		const entry = this.entry(id);
 		if (!entry) return;
 		entry.view.lines.push(batch.lines);
+		if (this.visible.has(id)) {
+			const arrived = (this.arrived.get(id) ?? 0) + batch.lines.length;
+			this.arrived.set(id, arrived);
+			if (arrived > this.visibleRows) this.flooding = true;
+		}
 		this.touch(entry, true);
 	}
 
@@ -318,7 +345,8 @@ export class CockpitStore {
 
 	/** Something changed: flush as soon as its rate allows. */
 	private schedule(stream = false): void {
-		this.flushAt(this.lastFlush + (stream ? this.interval : promptMs));
+		const interval = this.flooding ? this.floodInterval : this.interval;
+		this.flushAt(this.lastFlush + (stream ? interval : promptMs));
 	}
 
 	/** One timer for changes and clock ticks alike; an earlier need moves it earlier. */
@@ -342,6 +370,8 @@ export class CockpitStore {
 		this.timer = null;
 		const now = this.now();
 		this.lastFlush = now;
+		this.arrived.clear();
+		this.flooding = false;
 		let active = false;
 		const jobs: JobView[] = [];
 		for (const id of this.order) {

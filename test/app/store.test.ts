@@ -121,3 +121,37 @@ test("SCF and optimisation history are gathered from progress events", () => {
 	);
 	store.close();
 });
+
+test("output flooding a pane on screen is drawn at the flood rate, a trickle at the output rate", (t) => {
+	t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+	const controller = new FakeController(["flood", "quiet"]);
+	const store = new CockpitStore(controller, { maxRate: 10, floodRate: 2, now: Date.now });
+	store.listen();
+	store.setVisible(["flood", "quiet"], 20);
+	let renders = 0;
+	store.subscribe(() => renders++);
+	const run = (ms: number, each: () => void) => {
+		for (let at = 0; at < ms; at += 10) {
+			each();
+			t.mock.timers.tick(10);
+		}
+	};
+	// 100 lines every 10 ms: 10,000 lines a second into a pane of 20 rows.
+	run(2000, () => controller.output("flood", numbered("f", 0, 100)));
+	assert.ok(renders >= 3 && renders <= 5, `${renders} frames in 2 s of flood at 2 a second`);
+	// A line every 10 ms: fewer new lines between frames than the pane shows.
+	renders = 0;
+	t.mock.timers.tick(1000);
+	renders = 0;
+	run(2000, () => controller.output("quiet", ["q"]));
+	assert.ok(renders >= 15 && renders <= 21, `${renders} frames in 2 s of trickle at 10 a second`);
+	// The same flood in a job that is not on screen costs no more than a trickle.
+	renders = 0;
+	run(2000, () => controller.output("flood", numbered("f", 0, 100)));
+	assert.ok(renders >= 3 && renders <= 5, "still on screen: still the flood rate");
+	store.setVisible(["quiet"], 20);
+	renders = 0;
+	run(2000, () => controller.output("flood", numbered("f", 0, 100)));
+	assert.ok(renders >= 15 && renders <= 21, `${renders} frames: off screen its lines are only counted`);
+	store.close();
+});

@@ -1,6 +1,6 @@
 import { Text } from "ink";
 import { formatDuration } from "../format.js";
-import type { JobView } from "../store.js";
+import { clockTickMs, type JobView } from "../store.js";
 import { spinnerFrames, stateMarks, useTheme } from "../theme.js";
 
 interface Props {
@@ -12,7 +12,7 @@ interface Props {
 
 export function stateMark(job: JobView, now: number): string {
 	if (job.state === "running" || job.state === "starting" || job.state === "stopping") {
-		return spinnerFrames[Math.floor(now / 250) % spinnerFrames.length] as string;
+		return spinnerFrames[Math.floor(now / clockTickMs) % spinnerFrames.length] as string;
 	}
 	return stateMarks[job.state];
 }
