@@ -1,12 +1,15 @@
 /**
  * How many panes fit the terminal and how they are arranged: 1 to 4 columns, as many rows as
- * keep each pane readable, and pages when the jobs do not all fit.
+ * keep each pane readable, and pages when the jobs do not all fit. Panes side by side are one
+ * column apart (the separator); panes above each other are parted by their title bands.
  */
 
 /** A pane narrower or lower than this stops being readable. */
 export const minPaneWidth = 38;
-/** Border (2), title, progress line, and at least 4 lines of output. */
-export const minPaneHeight = 8;
+/** Title band, progress line, and at least 4 lines of output. */
+export const minPaneHeight = 6;
+/** The column between two panes side by side. */
+export const separatorWidth = 1;
 const maxColumns = 4;
 /** Terminal cells are about twice as high as wide; a pane of output reads best wide. */
 const preferredAspect = 3;
@@ -30,7 +33,8 @@ function split(total: number, parts: number): number[] {
 
 export function gridLayout(jobs: number, width: number, height: number): GridLayout {
 	const count = Math.max(1, jobs);
-	const maxCols = Math.max(1, Math.min(maxColumns, count, Math.floor(width / minPaneWidth)));
+	const fitting = Math.floor((width + separatorWidth) / (minPaneWidth + separatorWidth));
+	const maxCols = Math.max(1, Math.min(maxColumns, count, fitting));
 	const maxRows = Math.max(1, Math.floor(height / minPaneHeight));
 	let best = { columns: 1, rows: 1, shown: 0, score: Number.POSITIVE_INFINITY };
 	for (let columns = 1; columns <= maxCols; columns++) {
@@ -48,12 +52,12 @@ export function gridLayout(jobs: number, width: number, height: number): GridLay
 		rows: best.rows,
 		perPage,
 		pages: Math.ceil(count / perPage),
-		paneWidths: split(width, best.columns),
+		paneWidths: split(width - separatorWidth * (best.columns - 1), best.columns),
 		paneHeights: split(height, best.rows),
 	};
 }
 
-/** Rows of output a pane of this height shows (border, title and progress lines taken). */
+/** Rows of output a pane of this height shows (title band and progress line taken). */
 export function outputRows(paneHeight: number): number {
-	return Math.max(1, paneHeight - 4);
+	return Math.max(1, paneHeight - 2);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { gridLayout, minPaneHeight, minPaneWidth } from "../../source/app/layout.js";
+import { gridLayout, minPaneHeight, minPaneWidth, separatorWidth } from "../../source/app/layout.js";
 
 test("four jobs at 80x24 make a readable 2x2 grid", () => {
 	const layout = gridLayout(4, 80, 22);
@@ -22,7 +22,7 @@ test("a narrow terminal gets one column, and pages when the jobs do not fit", ()
 	assert.equal(layout.pages, Math.ceil(9 / layout.perPage));
 });
 
-test("panes fill the space exactly and are never below the readable minimum", () => {
+test("panes and the separators between them fill the space exactly, never below the readable minimum", () => {
 	for (const [jobs, width, height] of [
 		[1, 80, 22],
 		[5, 81, 23],
@@ -30,10 +30,7 @@ test("panes fill the space exactly and are never below the readable minimum", ()
 		[3, 239, 60],
 	] as const) {
 		const layout = gridLayout(jobs, width, height);
-		assert.equal(
-			layout.paneWidths.reduce((a, b) => a + b),
-			width,
-		);
+		assert.equal(layout.paneWidths.reduce((a, b) => a + b) + separatorWidth * (layout.columns - 1), width);
 		assert.equal(
 			layout.paneHeights.reduce((a, b) => a + b),
 			height,

@@ -117,7 +117,8 @@ test("panes, stop and start, zoom, search, result, quit leaving jobs running, re
 	await waitUntil("output in the zoomed pane", () =>
 		existsSync(join(home, "crystal-tui", "demo", `${first}.out`)),
 	);
-	await tmux.waitFor(/\n[║│].{3,}/);
+	// Header, title band, progress line, then the output.
+	await waitUntil("output in the zoomed pane", (s) => (s.split("\n")[3] ?? "").trim().length > 3);
 	const word = await wordFromOutput(home, first);
 	tmux.key("/");
 	tmux.type(word);

@@ -1,6 +1,7 @@
-import { Box } from "ink";
-import type { GridLayout } from "../layout.js";
+import { Box, Text } from "ink";
+import { type GridLayout, outputRows, separatorWidth } from "../layout.js";
 import type { JobView } from "../store.js";
+import { useTheme } from "../theme.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
 
@@ -13,41 +14,53 @@ interface Props {
 	now: number;
 }
 
+/** The column between two panes side by side, as high as they are. */
+function Separator({ height }: { height: number }) {
+	const { separator } = useTheme();
+	return (
+		<Box width={separatorWidth} height={height} backgroundColor={separator.backgroundColor}>
+			<Text dimColor>{Array.from({ length: height }, () => separator.char).join("\n")}</Text>
+		</Box>
+	);
+}
+
 /** The panes of one page, row by row; each pane reads only the rows it shows from the ring. */
 export function Grid({ jobs, offset, layout, ui, now }: Props) {
 	const rows: JobView[][] = [];
 	for (let i = 0; i < jobs.length; i += layout.columns) rows.push(jobs.slice(i, i + layout.columns));
 	return (
 		<Box flexDirection="column">
-			{rows.map((row, r) => (
-				<Box key={row[0]?.id ?? r} flexDirection="row" height={layout.paneHeights[r]}>
-					{row.map((job, c) => {
-						const height = layout.paneHeights[r] ?? 0;
-						const index = offset + r * layout.columns + c;
-						const scroll = scrollOf(ui, job);
-						const count = Math.max(1, height - 4);
-						const start = Math.max(job.lines.first, scroll.bottom - count);
-						const focused = index === ui.focus;
-						return (
-							<Pane
-								key={job.id}
-								job={job}
-								width={layout.paneWidths[c] ?? 0}
-								height={height}
-								focused={focused}
-								now={now}
-								rows={job.lines.slice(start, scroll.bottom)}
-								firstRow={start}
-								below={job.total - scroll.bottom}
-								arrived={job.total - scroll.since}
-								following={scroll.follow}
-								query={focused ? ui.search.query : ""}
-								match={focused ? ui.search.match : null}
-							/>
-						);
-					})}
-				</Box>
-			))}
+			{rows.map((row, r) => {
+				const height = layout.paneHeights[r] ?? 0;
+				return (
+					<Box key={row[0]?.id ?? r} flexDirection="row" height={height}>
+						{row.map((job, c) => {
+							const index = offset + r * layout.columns + c;
+							const scroll = scrollOf(ui, job);
+							const start = Math.max(job.lines.first, scroll.bottom - outputRows(height));
+							const focused = index === ui.focus;
+							return [
+								c > 0 ? <Separator key={`${job.id}|`} height={height} /> : null,
+								<Pane
+									key={job.id}
+									job={job}
+									width={layout.paneWidths[c] ?? 0}
+									height={height}
+									focused={focused}
+									now={now}
+									rows={job.lines.slice(start, scroll.bottom)}
+									firstRow={start}
+									below={job.total - scroll.bottom}
+									arrived={job.total - scroll.since}
+									following={scroll.follow}
+									query={focused ? ui.search.query : ""}
+									match={focused ? ui.search.match : null}
+								/>,
+							];
+						})}
+					</Box>
+				);
+			})}
 		</Box>
 	);
 }

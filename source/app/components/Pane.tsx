@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { displayLine } from "../format.js";
+import { outputRows } from "../layout.js";
 import type { JobView } from "../store.js";
-import { useTheme } from "../theme.js";
 import { OutputLine } from "./OutputLine.js";
 import { ProgressLine } from "./ProgressLine.js";
 import { TitleLine } from "./TitleLine.js";
@@ -25,30 +25,25 @@ export interface PaneProps {
 	loading?: boolean;
 }
 
-/** One job: title, progress, and exactly as many output rows as the box has. */
+/**
+ * One job: title band, progress, and exactly as many output rows as the pane has. No box
+ * around it: a border's box-drawing characters on every row would send each changed row down
+ * Ink's slow path for wide characters, and a pane under a flood changes every row each frame.
+ * Every row is cut to the pane's width, so nothing needs clipping.
+ */
 export function Pane(props: PaneProps) {
 	const { job, width, height, focused, rows, firstRow, below, arrived, following, query, match } = props;
-	const theme = useTheme();
-	const inner = Math.max(1, width - 2);
-	const outputRows = Math.max(1, height - 4);
+	const count = outputRows(height);
 	const paused = !following;
 	// The rows end at the bottom of the view; when paused the last row carries the notice.
-	const room = paused ? outputRows - 1 : outputRows;
+	const room = paused ? count - 1 : count;
 	const shown = room > 0 ? rows.slice(-room) : [];
 	const first = firstRow + rows.length - shown.length;
 	return (
-		<Box
-			width={width}
-			height={height}
-			flexDirection="column"
-			overflow="hidden"
-			borderStyle={focused ? "double" : "round"}
-			borderColor={focused ? theme.color("cyanBright") : theme.color("gray")}
-			borderDimColor={!focused}
-		>
-			<TitleLine job={job} width={inner} focused={focused} now={props.now} />
-			<ProgressLine job={job} width={inner} />
-			<Box flexDirection="column" height={outputRows} overflow="hidden">
+		<Box width={width} height={height} flexDirection="column">
+			<TitleLine job={job} width={width} focused={focused} now={props.now} />
+			<ProgressLine job={job} width={width} />
+			<Box flexDirection="column" height={count}>
 				{props.loading ? (
 					<Text dimColor>reading the log…</Text>
 				) : (
@@ -56,7 +51,7 @@ export function Pane(props: PaneProps) {
 						<OutputLine
 							// biome-ignore lint/suspicious/noArrayIndexKey: rows are positions on screen
 							key={i}
-							text={displayLine(line, inner)}
+							text={displayLine(line, width)}
 							query={query}
 							current={match === first + i}
 						/>

@@ -32,12 +32,13 @@ export function progressText(job: JobView, width: number): { text: string; spark
 
 export function ProgressLine({ job, width }: { job: JobView; width: number }) {
 	const theme = useTheme();
-	const { text, spark } = progressText(job, width);
+	// One column in, under the title band's state mark.
+	const { text, spark } = progressText(job, width - 1);
 	const trend = job.progress?.trend;
 	const trendColor = trend && trend.kind !== "converging" ? theme.color("yellow") : theme.color("gray");
 	return (
 		<Text wrap="truncate">
-			<Text>{text || " "}</Text>
+			<Text> {text}</Text>
 			{spark ? <Text color={trendColor}> {spark}</Text> : null}
 		</Text>
 	);

@@ -1,5 +1,6 @@
 import type { JobsController } from "../../jobs/controller.js";
 import { useLogWindow } from "../hooks/use-log-window.js";
+import { outputRows } from "../layout.js";
 import type { JobView } from "../store.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
@@ -15,7 +16,7 @@ export function ZoomedPane(props: {
 }) {
 	const { job, ui } = props;
 	const scroll = scrollOf(ui, job);
-	const window = useLogWindow(props.controller, job, scroll.bottom, Math.max(1, props.height - 4));
+	const window = useLogWindow(props.controller, job, scroll.bottom, outputRows(props.height));
 	return (
 		<Pane
 			job={job}
