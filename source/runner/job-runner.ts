@@ -11,7 +11,7 @@ import { endDetail, endState, jobResult } from "./job-result.js";
 import { LineSplitter } from "./lines.js";
 import { checkDeck } from "./preflight.js";
 import { type DependencyStatus, LaunchQueue } from "./queue.js";
-import type { RunStore } from "./run-store.js";
+import type { RunRecord, RunStore } from "./run-store.js";
 import {
 	activeStates,
 	type JobSpec,
@@ -21,6 +21,10 @@ import {
 	type RunnerEvents,
 	type StopOptions,
 } from "./runner.js";
+
+/** How long a launch may take before a record still "starting" with no trace of the job
+ * script is given up as lost (ssh and sbatch round trips included). */
+const launchGraceMs = 60_000;
 
 export interface JobRunnerOptions {
 	store: RunStore;
@@ -141,7 +145,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	async attach(jobId: string): Promise<boolean> {
 		if (this.trackers.has(jobId)) return true;
-		const record = this.store.get(jobId);
+		if (this.launching.has(jobId)) return false;
+		let record = this.store.get(jobId);
+		if (record?.state === "starting" && !record.handle) record = await this.recoverLaunch(record);
 		if (!record?.handle) return false;
 		if (!activeStates.has(record.state) && !record.result) return false;
 		this.follow(record.spec, record.handle, record.offset);
@@ -155,6 +161,41 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 		this.ensurePolling();
 		return true;
+	}
+
+	/**
+	 * A record left "starting" without a handle: the crystal-tui that launched the job stopped
+	 * (quit, crash, hang-up) between starting the job script and recording it. The job may well
+	 * be running: its backend rebuilds the handle from the PID record the script writes first.
+	 * With no trace of it after a grace time (another crystal-tui may still be launching it),
+	 * the record says so instead of staying "starting" for ever.
+	 */
+	private async recoverLaunch(record: RunRecord): Promise<RunRecord | undefined> {
+		const since = record.startedAt ?? 0;
+		const backend = this.options.backendFor(record.spec);
+		const handle = backend.recover ? await backend.recover(record.spec, since) : null;
+		const current = this.store.get(record.jobId);
+		if (current?.state !== "starting" || current.handle) return current;
+		if (handle) {
+			const recovered = {
+				...current,
+				handle,
+				state: "running" as const,
+				detail: null,
+				startedAt: handle.launchedAt,
+			};
+			this.store.put(recovered);
+			this.emit("state", record.jobId, { state: "running", detail: "running" });
+			return recovered;
+		}
+		if (Date.now() - since < launchGraceMs) return current;
+		const where = record.spec.host ? ` on ${record.spec.host}` : "";
+		const detail = backend.recover
+			? `crystal-tui stopped while starting it and found no trace of the run${where}; start it again`
+			: `crystal-tui stopped while starting it${where}: it may be running there unfollowed; check, then start it again`;
+		this.store.put({ ...current, state: "lost", detail, endedAt: Date.now() });
+		this.emit("state", record.jobId, { state: "lost", detail });
+		return undefined;
 	}
 
 	/** Check every followed job for its end now, instead of at the next poll. */
@@ -199,6 +240,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	private async launch(job: JobSpec): Promise<void> {
 		this.launching.add(job.id);
+		// When the launch began: a PID record older than this is an earlier run's (recoverLaunch).
+		const starting = this.store.get(job.id);
+		if (starting) this.store.put({ ...starting, startedAt: Date.now() });
 		this.setState(job.id, "starting");
 		try {
 			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name, job.geometryFrom));

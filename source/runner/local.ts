@@ -4,13 +4,13 @@
  * The script's process group holds CRYSTAL and every MPI rank, so a stop signals the group.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { findCrystal } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
-import { groupAlive, processStartTime, signalGroup } from "./process-group.js";
+import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { followFile } from "./tail.js";
@@ -100,6 +100,33 @@ export class LocalBackend implements Backend {
 			pidStart: await processStartTime(pid),
 			launchedAt,
 		};
+	}
+
+	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
+		const runDir = runDirOf(job.dir, job.name);
+		const pidFile = join(runDir, "pid");
+		try {
+			const [info, text] = await Promise.all([stat(pidFile), readFile(pidFile, "utf8")]);
+			// Written by an earlier run, before this launch removed the old records.
+			if (info.mtimeMs < since - 1000) return null;
+			const pid = Number(text.trim());
+			if (!Number.isSafeInteger(pid) || pid <= 1) return null;
+			// The script writes its PID record as it starts. A process under that number that
+			// started at another time is a later one that got the number after the job ended.
+			const startedAt = await processStartedAt(pid);
+			const ours = startedAt !== null && Math.abs(startedAt - info.mtimeMs) < 10_000;
+			// A job that has ended has no process: liveness then reads its exit record.
+			return {
+				runner: "local",
+				workDir: job.dir,
+				runDir,
+				pgid: ours ? pid : null,
+				pidStart: ours ? await processStartTime(pid) : null,
+				launchedAt: Math.round(info.mtimeMs),
+			};
+		} catch {
+			return null;
+		}
 	}
 
 	async liveness(handle: JobHandle): Promise<Liveness> {

@@ -17,6 +17,18 @@ export async function processStartTime(pid: number): Promise<string | null> {
 	}
 }
 
+/** When a process started, in epoch ms, from its start time in ticks and the boot time (the
+ * kernel reports /proc times in USER_HZ, 100 a second); null when it is gone or off Linux. */
+export async function processStartedAt(pid: number): Promise<number | null> {
+	const ticks = await processStartTime(pid);
+	try {
+		const btime = /^btime (\d+)$/m.exec(await readFile("/proc/stat", "utf8"))?.[1];
+		return ticks === null || btime === undefined ? null : Number(btime) * 1000 + Number(ticks) * 10;
+	} catch {
+		return null;
+	}
+}
+
 /** Is any process of the group alive? With a start time, the leader must also be the same one
  * we launched when it still exists. */
 export async function groupAlive(pgid: number, leaderStart: string | null): Promise<boolean> {

@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, describe, test } from "node:test";
 import { execa } from "execa";
 import {
@@ -165,6 +166,63 @@ describe("crystal-tui killed mid-run", () => {
 			(l) => !/^(done|FAILED):/.test(l),
 		);
 		assert.deepEqual(shown, expected.toString().replace(/\n$/, "").split("\n"));
+	});
+});
+
+describe("crystal-tui stopped while starting a job", () => {
+	/** Puts the job's record back as the launching crystal-tui left it when it stopped between
+	 * starting the job script and recording its handle. */
+	const asIfCutShort = (dir: string, name: string, startedAt: number) => {
+		const db = new DatabaseSync(join(dir, ".crystal-tui", "state.db"));
+		try {
+			const row = db.prepare("SELECT record FROM runs WHERE job_id = ?").get(name) as { record: string };
+			const record = { ...JSON.parse(row.record), state: "starting", handle: null, startedAt };
+			db.prepare("UPDATE runs SET record = ?, output_offset = 0 WHERE job_id = ?").run(
+				JSON.stringify(record),
+				name,
+			);
+		} finally {
+			db.close();
+		}
+	};
+
+	test("the next start finds the running job from its PID record and follows it to the end", async () => {
+		const dir = await project({ "mgo.d12": deck("MgO bulk") });
+		const first = crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir, delay: 0.02 });
+		const pid = await eventually("the job's PID record", async () =>
+			existsSync(join(runDir(dir, "mgo"), "pid")) ? readPid(dir, "mgo") : false,
+		);
+		first.kill("SIGKILL");
+		await first;
+		asIfCutShort(dir, "mgo", Date.now() - 5000);
+		assert.ok((await groupMembers(pid)).length > 0, "the job survives crystal-tui");
+
+		const second = await crystalTui([], { cwd: dir, delay: 0.02 });
+		assert.equal(second.exitCode, 0, second.all);
+		assert.match(second.stdout ?? "", /\[mgo\] done: /, "followed to its end and its result");
+		assert.match(await readFile(join(dir, "mgo.out"), "utf8"), /EEEEEEEEEE TERMINATION/);
+		const status = await crystalTui(["status", "--json"], { cwd: dir });
+		assert.equal(JSON.parse(status.stdout ?? "[]")[0]?.state, "finished", status.all);
+	});
+
+	test("with no trace of the job script it is reported lost, not left starting for ever", async () => {
+		const dir = await project({ "mgo.d12": deck("MgO bulk") });
+		const run = await crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir });
+		assert.equal(run.exitCode, 0, run.all);
+		// The PID record there is the finished run's, older than the launch that was cut short.
+		asIfCutShort(dir, "mgo", Date.now() + 5000);
+		// A launch that began moments ago may still be under way in another crystal-tui.
+		asIfCutShort(dir, "mgo", Date.now());
+		await crystalTui([], { cwd: dir });
+		let status = await crystalTui(["status", "--json"], { cwd: dir });
+		assert.equal(JSON.parse(status.stdout ?? "[]")[0]?.state, "starting", status.all);
+
+		asIfCutShort(dir, "mgo", Date.now() - 120_000 + 5000);
+		await rm(join(runDir(dir, "mgo"), "pid"));
+		await crystalTui([], { cwd: dir });
+		status = await crystalTui(["status"], { cwd: dir });
+		assert.match(status.stdout ?? "", /lost/, status.all);
+		assert.match(status.stdout ?? "", /stopped while starting it/, status.all);
 	});
 });
 
