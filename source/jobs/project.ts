@@ -19,6 +19,7 @@ import {
 import type { SlurmBackend } from "../runner/slurm.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "./controller.js";
 import { type FoundDeck, findDecks } from "./discover.js";
+import { LogIndex } from "./log-index.js";
 import { adoption, listQueue, recordFollowing, type SlurmCluster } from "./slurm-queue.js";
 import { StateStore } from "./state-store.js";
 
@@ -51,6 +52,8 @@ export class Project implements JobsController {
 	readonly runner: JobRunner;
 	private decks: FoundDeck[] = [];
 	private readonly local: LocalBackend;
+	/** Line indexes of the logs read so far, by path: scrolling back reads a page, not the file. */
+	private readonly logIndexes = new Map<string, LogIndex>();
 
 	private constructor(
 		readonly projectDir: string,
@@ -205,10 +208,14 @@ export class Project implements JobsController {
 		const adopted = record?.handle?.adopted ? record.handle : null;
 		const path = adopted?.outputPath ?? join(dir, `${name}.out`);
 		if (adopted && this.settings.slurmBackend?.(adopted.host ?? "").ssh) return { lines: [], total: 0 };
+		let index = this.logIndexes.get(path);
+		if (!index) {
+			index = new LogIndex(path);
+			this.logIndexes.set(path, index);
+		}
 		try {
-			const lines = (await readFile(path, "utf8")).split(/\r?\n/);
-			if (lines.at(-1) === "") lines.pop();
-			return { lines: lines.slice(Math.max(0, start), Math.max(0, start) + count), total: lines.length };
+			await index.refresh();
+			return { lines: await index.read(start, count), total: index.total };
 		} catch {
 			return { lines: [], total: 0 };
 		}
