@@ -234,6 +234,7 @@ const summary = (runs: Usage[]) => ({
 	cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
 	cpuAll: runs.map((r) => r.cpuSeconds),
 	peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+	rssAll: runs.map((r) => r.peakRssMb),
 });
 const cockpit = summary(cockpitRuns);
 const reference = referenceRuns.length ? summary(referenceRuns) : null;
@@ -245,7 +246,7 @@ console.log(
 		(nodeFlags === undefined ? ", through bin/crystal-tui" : `, node flags: ${nodeFlags || "none"}`),
 );
 console.log(
-	`crystal-tui  CPU ${f(cockpit.cpuSeconds)} s (median of ${all(cockpit.cpuAll)})   peak RSS ${f(cockpit.peakRssMb)} MB   (target RSS < 120 MB)`,
+	`crystal-tui  CPU ${f(cockpit.cpuSeconds)} s (median of ${all(cockpit.cpuAll)})   peak RSS ${f(cockpit.peakRssMb)} MB (highest of ${all(cockpit.rssAll)})   (target RSS < 120 MB)`,
 );
 if (reference) {
 	console.log(
