@@ -18,7 +18,15 @@ import { keyNames } from "./keymap.js";
 import { gridLayout, outputRows } from "./layout.js";
 import { resultLines } from "./result-lines.js";
 import type { CockpitStore } from "./store.js";
-import { type Effect, initialUiState, matcher, modeOf, reduceKeys, type UiContext } from "./ui-state.js";
+import {
+	type Effect,
+	initialUiState,
+	matcher,
+	modeOf,
+	reduceKeys,
+	showMatch,
+	type UiContext,
+} from "./ui-state.js";
 
 export interface AppProps {
 	controller: JobsController;
@@ -95,6 +103,18 @@ export function App({ controller, store, onQuit }: AppProps) {
 						),
 				);
 				break;
+			case "searchLog":
+				controller.searchLog(effect.jobId, matcher(effect.query), effect.from, effect.direction).then(
+					(found) => {
+						const next = showMatch(uiRef.current, effect.jobId, effect.query, found, contextRef.current);
+						if (next === uiRef.current) return;
+						uiRef.current = next;
+						setUi(next);
+					},
+					(error: unknown) =>
+						store.say(`cannot search ${name}: ${error instanceof Error ? error.message : String(error)}`),
+				);
+				break;
 			case "quit":
 				onQuit();
 				break;
@@ -134,10 +154,15 @@ export function App({ controller, store, onQuit }: AppProps) {
 		let count = 0;
 		for (let n = focusedJob.lines.first; n < focusedJob.total; n++)
 			if (matches(focusedJob.lines.get(n) ?? "")) count++;
+		// The zoomed view searches the whole log; the count covers the lines held in memory.
+		const whole = focusedJob.lines.first === 0;
+		const counted = whole
+			? `${count} matches`
+			: `${count} in the last ${focusedJob.total - focusedJob.lines.first} lines`;
 		searchInfo =
 			shownUi.search.match === null
 				? `/${shownUi.search.query}: not found`
-				: `/${shownUi.search.query}: line ${shownUi.search.match + 1} (${count} matches)`;
+				: `/${shownUi.search.query}: line ${shownUi.search.match + 1} (${counted})`;
 	}
 	const confirm = shownUi.confirm;
 	const confirmJob = confirm ? jobs.find((j) => j.id === confirm.jobId) : undefined;

@@ -42,6 +42,9 @@ export type Effect =
 	| { kind: "start" | "stop" | "kill" | "restart"; jobId: string }
 	| { kind: "adopt"; cluster: string; slurmJobId: string; name: string }
 	| { kind: "say"; text: string }
+	/** Search the job's whole log on disk (the zoomed view, when the ring holds only its end);
+	 * the line found comes back through `showMatch`. */
+	| { kind: "searchLog"; jobId: string; query: string; from: number | null; direction: "older" | "newer" }
 	| { kind: "quit" };
 
 /** What the reducer needs to know of the screen. */
@@ -113,23 +116,26 @@ export function reduceKeys(state: UiState, names: readonly string[], context: Ui
 
 export function reduceKey(state: UiState, name: string, context: UiContext): Step {
 	const mode = modeOf(state);
-	if (mode === "search") return { state: editSearch(state, name, context), effects: [] };
+	if (mode === "search") return editSearch(state, name, context);
 	const action = actionFor(name, mode);
 	if (!action) return { state, effects: [] };
 	return apply(state, action, context);
 }
 
-function editSearch(state: UiState, name: string, context: UiContext): UiState {
+function editSearch(state: UiState, name: string, context: UiContext): Step {
 	const search = state.search;
-	if (name === "escape") return { ...state, search: { ...search, editing: false, query: "", match: null } };
+	const none = (next: UiState): Step => ({ state: next, effects: [] });
+	if (name === "escape")
+		return none({ ...state, search: { ...search, editing: false, query: "", match: null } });
 	if (name === "return") {
 		const done = { ...state, search: { ...search, editing: false } };
 		return jumpToMatch(done, context, "latest");
 	}
-	if (name === "backspace") return { ...state, search: { ...search, query: search.query.slice(0, -1) } };
+	if (name === "backspace")
+		return none({ ...state, search: { ...search, query: search.query.slice(0, -1) } });
 	const char = name === "space" ? " " : name;
-	if ([...char].length !== 1) return state;
-	return { ...state, search: { ...search, query: search.query + char } };
+	if ([...char].length !== 1) return none(state);
+	return none({ ...state, search: { ...search, query: search.query + char } });
 }
 
 function focused(state: UiState, context: UiContext): JobView | undefined {
@@ -177,13 +183,29 @@ function scrollBy(state: UiState, job: JobView, delta: number, context: UiContex
 	return { ...state, scroll: { ...state.scroll, [job.id]: { follow, bottom, since } } };
 }
 
-function jumpToMatch(state: UiState, context: UiContext, direction: "latest" | "older" | "newer"): UiState {
+function jumpToMatch(state: UiState, context: UiContext, direction: "latest" | "older" | "newer"): Step {
 	const job = focused(state, context);
-	if (!job || state.search.query === "") return state;
+	if (!job || state.search.query === "") return { state, effects: [] };
+	const from = direction === "latest" || state.search.match === null ? null : state.search.match;
+	// The zoomed view reaches the whole log: when the ring holds only its end, search the log.
+	if (state.zoomed && job.lines.first > 0) {
+		const query = state.search.query;
+		return {
+			state,
+			effects: [
+				{
+					kind: "searchLog",
+					jobId: job.id,
+					query,
+					from,
+					direction: direction === "newer" ? "newer" : "older",
+				},
+			],
+		};
+	}
 	const matches = matcher(state.search.query);
 	const first = job.lines.first;
 	const last = job.total - 1;
-	const from = direction === "latest" || state.search.match === null ? null : state.search.match;
 	const step = direction === "newer" ? 1 : -1;
 	let found: number | null = null;
 	const span = last - first + 1;
@@ -198,6 +220,20 @@ function jumpToMatch(state: UiState, context: UiContext, direction: "latest" | "
 		}
 		n += step;
 	}
+	return { state: showMatch(state, job.id, state.search.query, found, context), effects: [] };
+}
+
+/** Puts line `found` of the job (a match of `query`) in the middle of its view, or says there
+ * is none; a search the user has since changed or left is not disturbed. */
+export function showMatch(
+	state: UiState,
+	jobId: string,
+	query: string,
+	found: number | null,
+	context: UiContext,
+): UiState {
+	const job = context.jobs.find((j) => j.id === jobId);
+	if (!job || state.search.query !== query || state.search.editing) return state;
 	if (found === null) {
 		return { ...state, search: { ...state.search, match: null } };
 	}
@@ -249,9 +285,9 @@ function apply(state: UiState, action: Action, context: UiContext): Step {
 		case "search":
 			return none({ ...state, search: { editing: true, query: "", match: null } });
 		case "searchNext":
-			return none(jumpToMatch(state, context, "newer"));
+			return jumpToMatch(state, context, "newer");
 		case "searchPrevious":
-			return none(jumpToMatch(state, context, "older"));
+			return jumpToMatch(state, context, "older");
 		case "quit":
 			return { state, effects: [{ kind: "quit" }] };
 		case "start":

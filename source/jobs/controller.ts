@@ -3,6 +3,7 @@
  * the runner's events (DESIGN.md, "The UI"): it never spawns a process or reads the store.
  */
 import type { JobResult, JobSpec, JobState, Runner } from "../runner/runner.js";
+import type { SearchDirection } from "./log-search.js";
 
 /** A deck of the project and what is known of its last run. */
 export interface ProjectJob {
@@ -76,6 +77,15 @@ export interface JobsController {
 	restart(id: string): Promise<void>;
 	/** Lines [start, start+count) of the job's whole output (NAME.out), for the zoomed view. */
 	readLog(id: string, start: number, count: number): Promise<LogSlice>;
+	/** The number of the next line of the job's whole output that `test` accepts, from line
+	 * `from` (not included; null: from the end, or the start) towards older or newer lines,
+	 * wrapping around once; null when no line does. For search in the zoomed view. */
+	searchLog(
+		id: string,
+		test: (line: string) => boolean,
+		from: number | null,
+		direction: SearchDirection,
+	): Promise<number | null>;
 	/** Re-attach to every job still running from an earlier session. Returns their ids. */
 	reattach(): Promise<string[]>;
 	/** Leave: stop following, leave running jobs running. Returns the ids still running. */

@@ -20,6 +20,7 @@ import type { SlurmBackend } from "../runner/slurm.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "./controller.js";
 import { type FoundDeck, findDecks } from "./discover.js";
 import { LogIndex } from "./log-index.js";
+import { type SearchDirection, searchLines } from "./log-search.js";
 import { adoption, listQueue, recordFollowing, type SlurmCluster } from "./slurm-queue.js";
 import { StateStore } from "./state-store.js";
 
@@ -197,28 +198,48 @@ export class Project implements JobsController {
 	}
 
 	async readLog(id: string, start: number, count: number): Promise<LogSlice> {
-		const record = this.store.get(id);
-		const deck = this.decks.find((d) => d.id === id);
-		const dir =
-			record?.spec.runner === "local" || !record ? (deck?.dir ?? record?.spec.dir) : record.spec.dir;
-		const name = deck?.name ?? record?.spec.name;
-		if (!dir || !name) return { lines: [], total: 0 };
-		// An adopted job's output is wherever it writes; readable here when its cluster is this
-		// machine (a cluster reached over ssh has its files there).
-		const adopted = record?.handle?.adopted ? record.handle : null;
-		const path = adopted?.outputPath ?? join(dir, `${name}.out`);
-		if (adopted && this.settings.slurmBackend?.(adopted.host ?? "").ssh) return { lines: [], total: 0 };
-		let index = this.logIndexes.get(path);
-		if (!index) {
-			index = new LogIndex(path);
-			this.logIndexes.set(path, index);
-		}
+		const index = this.logIndexFor(id);
+		if (!index) return { lines: [], total: 0 };
 		try {
 			await index.refresh();
 			return { lines: await index.read(start, count), total: index.total };
 		} catch {
 			return { lines: [], total: 0 };
 		}
+	}
+
+	async searchLog(
+		id: string,
+		test: (line: string) => boolean,
+		from: number | null,
+		direction: SearchDirection,
+	): Promise<number | null> {
+		const index = this.logIndexFor(id);
+		if (!index) return null;
+		await index.refresh();
+		return searchLines((start, count) => index.read(start, count), index.total, test, from, direction);
+	}
+
+	/** The line index of the job's log (NAME.out), made on first use; null when the log is not
+	 * on this machine. */
+	private logIndexFor(id: string): LogIndex | null {
+		const record = this.store.get(id);
+		const deck = this.decks.find((d) => d.id === id);
+		const dir =
+			record?.spec.runner === "local" || !record ? (deck?.dir ?? record?.spec.dir) : record.spec.dir;
+		const name = deck?.name ?? record?.spec.name;
+		if (!dir || !name) return null;
+		// An adopted job's output is wherever it writes; readable here when its cluster is this
+		// machine (a cluster reached over ssh has its files there).
+		const adopted = record?.handle?.adopted ? record.handle : null;
+		const path = adopted?.outputPath ?? join(dir, `${name}.out`);
+		if (adopted && this.settings.slurmBackend?.(adopted.host ?? "").ssh) return null;
+		let index = this.logIndexes.get(path);
+		if (!index) {
+			index = new LogIndex(path);
+			this.logIndexes.set(path, index);
+		}
+		return index;
 	}
 
 	async reattach(): Promise<string[]> {

@@ -321,3 +321,30 @@ test("colours carry the state, and NO_COLOR turns them off while marks still tel
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for colour codes
 	assert.doesNotMatch(raw, /\x1b\[(3[0-7]|9[0-7]|38;)/);
 });
+
+test("search in the zoomed view finds lines of the whole log, older than the ring holds", async () => {
+	const c = new FakeController(["mgo"]);
+	const log = numbered("disk", 0, 400);
+	log[37] = " TOTAL ENERGY(DFT)(AU)( 12) -2.7512345E+02 DE-1.0E-07 tester";
+	log[120] = " TOTAL ENERGY(DFT)(AU)( 30) -2.7513345E+02 DE-3.0E-08 tester";
+	c.logs.set("mgo", log);
+	screen = await renderCockpit(c, { columns: 80, rows: 24 }, { capacity: 50 });
+	c.output("mgo", log);
+	await screen.waitFor("disk 399");
+	// In the grid the pane searches what it holds: the last 50 lines.
+	await screen.press("/tester\r");
+	await screen.waitFor("/tester: not found");
+	await screen.press("z");
+	await screen.press("/tester\r");
+	let frame = await screen.waitFor("/tester: line 121");
+	assert.match(frame, /TOTAL ENERGY\(DFT\)\(AU\)\( 30\)/);
+	await screen.press("N");
+	frame = await screen.waitFor("/tester: line 38");
+	assert.match(frame, /TOTAL ENERGY\(DFT\)\(AU\)\( 12\)/);
+	// Past the oldest match the search wraps round to the newest, as vim's does.
+	await screen.press("N");
+	await screen.waitFor("/tester: line 121");
+	await screen.press("n");
+	await screen.waitFor("/tester: line 38");
+	assert.ok(c.calls.some((call) => call.startsWith("searchLog mgo")));
+});

@@ -5,6 +5,7 @@
 import { EventEmitter } from "node:events";
 import type { Progress } from "../../source/crystal/result.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../../source/jobs/controller.js";
+import { type SearchDirection, searchLines } from "../../source/jobs/log-search.js";
 import type { JobResult, JobSpec, JobState, Runner, RunnerEvents } from "../../source/runner/runner.js";
 
 class FakeRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -63,6 +64,22 @@ export class FakeController implements JobsController {
 		this.calls.push(`readLog ${id} ${start} ${count}`);
 		const lines = this.logs.get(id) ?? [];
 		return { lines: lines.slice(start, start + count), total: lines.length };
+	}
+	async searchLog(
+		id: string,
+		test: (line: string) => boolean,
+		from: number | null,
+		direction: SearchDirection,
+	): Promise<number | null> {
+		this.calls.push(`searchLog ${id} ${from} ${direction}`);
+		const lines = this.logs.get(id) ?? [];
+		return searchLines(
+			async (start, count) => lines.slice(start, start + count),
+			lines.length,
+			test,
+			from,
+			direction,
+		);
 	}
 	async reattach(): Promise<string[]> {
 		return [];
