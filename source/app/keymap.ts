@@ -150,7 +150,7 @@ export const keymap: readonly Binding[] = [
 		short: "search",
 		keys: ["/"],
 		label: "/",
-		description: "search the output",
+		description: "search the output (zoomed: the whole log)",
 		modes: panes,
 		footer: true,
 	},
