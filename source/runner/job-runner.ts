@@ -56,6 +56,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private readonly queue: LaunchQueue;
 	private readonly trackers = new Map<string, Tracker>();
 	private readonly launching = new Set<string>();
+	/** Launches under way: leaving waits for them, so that every job started is recorded. */
+	private readonly launches = new Set<Promise<void>>();
+	/** Left: no more launches from the queue (the jobs in it stay queued in the store). */
+	private detached = false;
 	private readonly decks = new Map<string, DeckInfo>();
 	private readonly graceMs: number;
 	private readonly pollMs: number;
@@ -115,7 +119,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		});
 		if (job.runner === "slurm") {
 			// SLURM queues the job itself: submit at once.
-			void this.launch(job);
+			this.begin(job);
 			return;
 		}
 		this.queue.push(job);
@@ -204,17 +208,20 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	}
 
 	async detachAll(): Promise<void> {
+		this.detached = true;
+		await Promise.allSettled([...this.launches]);
 		if (this.timer) clearInterval(this.timer);
 		this.timer = null;
 		for (const id of [...this.trackers.keys()]) this.stopFollowing(id, false);
 	}
 
 	private pump(): void {
+		if (this.detached) return;
 		const running =
 			[...this.trackers.values()].filter((t) => t.job.runner !== "slurm").length + this.launching.size;
 		const { launch, blocked } = this.queue.take(running, (id) => this.dependencyStatus(id));
 		for (const job of blocked) this.finishWithoutRun(job.id, "cancelled", "a job it depends on failed");
-		for (const job of launch) void this.launch(job);
+		for (const job of launch) this.begin(job);
 		for (const id of this.queuedIds()) {
 			const ahead = this.queue.position(id) - 1;
 			this.emit("state", id, {
@@ -238,6 +245,19 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return activeStates.has(record.state) ? "waiting" : "failed";
 	}
 
+	private begin(job: JobSpec): void {
+		const launch = this.launch(job);
+		this.launches.add(launch);
+		void launch.finally(() => this.launches.delete(launch));
+	}
+
+	/** An error event for whoever listens; with nobody listening (a cockpit that has quit) the
+	 * job's state says it, and the process must not die of it. */
+	private report(jobId: string | null, error: unknown): void {
+		if (this.listenerCount("error") === 0) return;
+		this.emit("error", jobId, error instanceof Error ? error : new Error(String(error)));
+	}
+
 	private async launch(job: JobSpec): Promise<void> {
 		this.launching.add(job.id);
 		// When the launch began: a PID record older than this is an earlier run's (recoverLaunch).
@@ -257,7 +277,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		} catch (error) {
 			this.launching.delete(job.id);
 			const message = error instanceof Error ? error.message : String(error);
-			this.emit("error", job.id, error instanceof Error ? error : new Error(message));
+			this.report(job.id, error instanceof Error ? error : new Error(message));
 			this.finishWithoutRun(job.id, "failed", `could not start: ${message}`);
 		}
 		this.pump();
@@ -345,7 +365,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 				}
 			}
 		} catch (error) {
-			this.emit("error", null, error instanceof Error ? error : new Error(String(error)));
+			this.report(null, error);
 		} finally {
 			this.polling = false;
 		}
@@ -366,7 +386,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		try {
 			await backend.retrieve?.(handle, job);
 		} catch (error) {
-			this.emit("error", job.id, error instanceof Error ? error : new Error(String(error)));
+			this.report(job.id, error);
 		}
 		const record = this.store.get(job.id);
 		const endedAt = exit ? exit.endedAt * 1000 : Date.now();
