@@ -65,7 +65,8 @@ mkdirSync(project);
 mkdirSync(crystalDir);
 
 // The load: a program printing SCF-like lines at a steady rate, used as crystalOMP and by mprocs.
-// When done it leaves a file in `done` (under mprocs its stdin stays open, so it does not exit).
+// When done it leaves a file in `done` (under mprocs its stdin stays open, so the end of the
+// output is not the end of the process), and exits a few seconds later.
 const printer = join(work, "printer.mjs");
 const done = join(work, "done");
 mkdirSync(done);
@@ -81,6 +82,9 @@ const timer = setInterval(() => {
 	if (Date.now() >= end) {
 		clearInterval(timer);
 		process.stdout.write(" EEEEEEEEEE TERMINATION\\n", () => writeFileSync(${JSON.stringify(done)} + "/" + process.pid, ""));
+		// Then go, a while after the measurement has ended: nothing else ends a printer under mprocs
+		// (its stdin stays open); as crystalOMP its stdin is /dev/null and it ends at once.
+		setTimeout(() => process.exit(0), 5000).unref();
 	}
 }, 50);
 process.stdin.resume(); process.stdin.on("data", () => {}); process.stdin.on("end", () => {});
