@@ -177,7 +177,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private async recoverLaunch(record: RunRecord): Promise<RunRecord | undefined> {
 		const since = record.startedAt ?? 0;
 		const backend = this.options.backendFor(record.spec);
-		const handle = backend.recover ? await backend.recover(record.spec, since) : null;
+		let handle: JobHandle | null = null;
+		try {
+			handle = backend.recover ? await backend.recover(record.spec, since) : null;
+		} catch {
+			// The host cannot be asked now (unreachable): ask again at the next start.
+			return this.store.get(record.jobId);
+		}
 		const current = this.store.get(record.jobId);
 		if (current?.state !== "starting" || current.handle) return current;
 		if (handle) {

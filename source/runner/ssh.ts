@@ -18,7 +18,15 @@ import { SshConnection, type SshConnectionOptions } from "./ssh/connection.js";
 import { SshError } from "./ssh/errors.js";
 import { RemoteFollower, type RemoteFollowOptions } from "./ssh/follow.js";
 import { remoteJobDir, runDirFor } from "./ssh/layout.js";
-import { killScript, launchScript, livenessScript, parseLaunch, parseLiveness } from "./ssh/remote-job.js";
+import {
+	killScript,
+	launchScript,
+	livenessScript,
+	parseLaunch,
+	parseLiveness,
+	parseRecover,
+	recoverScript,
+} from "./ssh/remote-job.js";
 import { download, upload } from "./ssh/transfer.js";
 
 export interface SshBackendOptions {
@@ -181,6 +189,25 @@ export class SshBackend implements Backend {
 		} catch (error) {
 			throw asLaunchError(error);
 		}
+	}
+
+	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
+		const workDir = await this.remoteDir(job);
+		const runDir = runDirFor(workDir, job.name);
+		const record = parseRecover(await this.connection.exec(recoverScript(runDir)), Date.now());
+		// No record, or an earlier run's (the host's clock writes whole seconds).
+		if (!record || record.writtenAt < since - 2000) return null;
+		// A process under that number that started at another time got it after the job ended.
+		const ours = record.startedAt !== null && Math.abs(record.startedAt - record.writtenAt) < 10_000;
+		return {
+			runner: "ssh",
+			host: this.host.name,
+			workDir,
+			runDir,
+			pgid: ours ? record.pid : null,
+			pidStart: ours ? record.start : null,
+			launchedAt: record.writtenAt,
+		};
 	}
 
 	async liveness(handle: JobHandle): Promise<Liveness> {

@@ -99,6 +99,26 @@ describe("ssh backend", { skip }, () => {
 		assert.ok(existsSync(join(job.dir, "mgo.f9")), "the wave function fort.9 came back as mgo.f9");
 	});
 
+	it("finds a job whose launch was cut short from its PID record on the host", async () => {
+		const job = makeJob(projectDir, "recover", "mgo");
+		const since = Date.now();
+		const handle = await backend.launch(job, readDeck(deck("MGO SCF")));
+		// What a crystal-tui that stopped before recording this handle finds at the next start.
+		const found = await backend.recover(job, since);
+		assert.equal(found?.pgid, handle.pgid);
+		assert.equal(found?.pidStart, handle.pidStart);
+		assert.equal(found?.runDir, handle.runDir);
+		assert.ok(found && (await backend.liveness(found)).alive, "followed as the running job");
+		// For a launch begun after the record was written, the record is an earlier run's.
+		assert.equal(await backend.recover(job, Date.now() + 60_000), null);
+		const end = await waitForEnd(backend, handle);
+		assert.equal(end.exit?.code, 0);
+		// Ended since: no process under the record, and its end read from the exit record.
+		const after = await backend.recover(job, since);
+		assert.equal(after?.pgid, null);
+		assert.equal(after && (await backend.liveness(after)).alive, false);
+	});
+
 	it("sends an input once and again only when it changed", async () => {
 		const dir = tempDir("ctu-");
 		writeFileSync(join(dir, "a.d12"), "one\n");

@@ -44,6 +44,38 @@ export function parseLaunch(stdout: string): { pid: number; start: string | null
 	return { pid: n, start: start || null };
 }
 
+/**
+ * The PID record of a job script as the host sees it, for a launch cut short: one line
+ * `PID MTIME NOW BTIME START` (epoch seconds of the record, of the host's clock now and of its
+ * boot; START in ticks, empty when the process is gone), or nothing when there is no record.
+ */
+export function recoverScript(runDir: string): string {
+	const pidFile = q(`${runDir}/pid`);
+	return `[ -s ${pidFile} ] || exit 0
+pid=$(cat ${pidFile})
+printf '%s %s %s %s %s\n' "$pid" "$(stat -c %Y ${pidFile})" "$(date +%s)" "$(awk '/^btime/ {print $2}' /proc/stat)" "${startOf('"$pid"')}"
+`;
+}
+
+export interface RecoveredRecord {
+	pid: number;
+	/** When the record was written, on this machine's clock (the host's clock offset removed). */
+	writtenAt: number;
+	/** The process under that PID, when there is one: its start in ticks, and as epoch ms on
+	 * this machine's clock. */
+	start: string | null;
+	startedAt: number | null;
+}
+
+export function parseRecover(stdout: string, localNow: number): RecoveredRecord | null {
+	const [pid, mtime, now, btime, start] = stdout.trim().split(/\s+/);
+	const n = Number(pid);
+	if (!Number.isInteger(n) || n <= 1 || !mtime || !now) return null;
+	const offset = localNow - Number(now) * 1000;
+	const startedAt = start && btime ? Number(btime) * 1000 + Number(start) * 10 + offset : null;
+	return { pid: n, writtenAt: Number(mtime) * 1000 + offset, start: start || null, startedAt };
+}
+
 export interface ProcessRef {
 	runDir: string;
 	pgid: number | null;
