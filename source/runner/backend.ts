@@ -69,11 +69,11 @@ export interface Backend {
 	 * executables and scheduler header), stage what the remote side needs, move an earlier
 	 * NAME.out aside to NAME.out.prev, remove stale PID/exit records, and launch. */
 	launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle>;
-	/** The handle of a job whose launch was cut short (crystal-tui stopped after the job script
-	 * started but before its handle was recorded), rebuilt from the PID record the script
-	 * writes first, if that record is from a launch at `since` (epoch ms) or later; null when
-	 * there is no such trace. */
-	recover?(job: JobSpec, since: number): Promise<JobHandle | null>;
+	/** The handle of a job whose launch was cut short (crystal-tui stopped after the job started
+	 * but before its handle was recorded), rebuilt from what the launch leaves beside the job
+	 * (the PID record the script writes first; for SLURM the id sbatch gave), if that is from a
+	 * launch at `since` (epoch ms) or later; null when there is no such trace. */
+	recover(job: JobSpec, since: number): Promise<JobHandle | null>;
 	/** Is the job still running? Reads the exit record when it is not. */
 	liveness(handle: JobHandle): Promise<Liveness>;
 	/** Liveness of many jobs with one query (SLURM: one squeue for all). */

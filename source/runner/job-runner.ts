@@ -170,7 +170,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	/**
 	 * A record left "starting" without a handle: the crystal-tui that launched the job stopped
 	 * (quit, crash, hang-up) between starting the job script and recording it. The job may well
-	 * be running: its backend rebuilds the handle from the PID record the script writes first.
+	 * be running: its backend rebuilds the handle from what the launch left beside the job.
 	 * With no trace of it after a grace time (another crystal-tui may still be launching it),
 	 * the record says so instead of staying "starting" for ever.
 	 */
@@ -179,7 +179,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const backend = this.options.backendFor(record.spec);
 		let handle: JobHandle | null = null;
 		try {
-			handle = backend.recover ? await backend.recover(record.spec, since) : null;
+			handle = await backend.recover(record.spec, since);
 		} catch {
 			// The host cannot be asked now (unreachable): ask again at the next start.
 			return this.store.get(record.jobId);
@@ -200,9 +200,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 		if (Date.now() - since < launchGraceMs) return current;
 		const where = record.spec.host ? ` on ${record.spec.host}` : "";
-		const detail = backend.recover
-			? `crystal-tui stopped while starting it and found no trace of the run${where}; start it again`
-			: `crystal-tui stopped while starting it${where}: it may be running there unfollowed; check, then start it again`;
+		const detail = `crystal-tui stopped while starting it and found no trace of the run${where}; start it again`;
 		this.store.put({ ...current, state: "lost", detail, endedAt: Date.now() });
 		this.emit("state", record.jobId, { state: "lost", detail });
 		return undefined;

@@ -198,10 +198,14 @@ export class SlurmBackend implements Backend {
 			const script = `set -e
 mkdir -p -- ${q(workDir)} ${q(runDir)}
 if [ -e ${q(out)} ]; then mv -f -- ${q(out)} ${q(`${out}.prev`)}; fi
-rm -f -- ${q(`${runDir}/exit`)} ${q(`${runDir}/exit.tmp`)} ${q(`${runDir}/pid`)} ${q(`${runDir}/pid.tmp`)}
+rm -f -- ${q(`${runDir}/exit`)} ${q(`${runDir}/exit.tmp`)} ${q(`${runDir}/pid`)} ${q(`${runDir}/pid.tmp`)} ${q(`${runDir}/slurm-id`)}
 cat > ${q(`${runDir}/job.sh.tmp`)}
 mv -f -- ${q(`${runDir}/job.sh.tmp`)} ${q(`${runDir}/job.sh`)}
-${sbatch}`;
+answer=$(${sbatch})
+# Kept beside the job before the answer goes back: a crystal-tui that stops before recording
+# the id finds the job by it at its next start (recover).
+printf '%s\n' "$answer" > ${q(`${runDir}/slurm-id.tmp`)} && mv -f -- ${q(`${runDir}/slurm-id.tmp`)} ${q(`${runDir}/slurm-id`)}
+printf '%s\n' "$answer"`;
 			const stdout = await this.machine.exec(script, { input: text }, "sbatch");
 			const id = stdout.trim().split("\n").pop()?.split(";")[0]?.trim();
 			if (!validId(id))
@@ -221,6 +225,33 @@ ${sbatch}`;
 		} catch (error) {
 			throw asLaunchError(error);
 		}
+	}
+
+	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
+		const workDir = await this.jobDir(job);
+		const runDir = runDirFor(workDir, job.name);
+		const record = q(`${runDir}/slurm-id`);
+		const out = await this.machine.exec(
+			`[ -s ${record} ] || exit 0; printf '%s %s ' "$(stat -c %Y ${record})" "$(date +%s)"; head -n 1 ${record}`,
+			{},
+			"reading the job id",
+		);
+		const [mtime, now, answer] = out.trim().split(/\s+/);
+		const id = answer?.split(";")[0];
+		if (!mtime || !now || !validId(id)) return null;
+		// The id of an earlier submission: the machine's clock writes whole seconds.
+		const writtenAt = Number(mtime) * 1000 + (Date.now() - Number(now) * 1000);
+		if (writtenAt < since - 2000) return null;
+		return {
+			runner: "slurm",
+			host: this.cluster.name,
+			workDir,
+			runDir,
+			pgid: null,
+			pidStart: null,
+			slurmJobId: id,
+			launchedAt: writtenAt,
+		};
 	}
 
 	async liveness(handle: JobHandle): Promise<Liveness> {

@@ -106,6 +106,21 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		await waitFor("scontrol to say COMPLETED", async () => scontrolState(handle.slurmJobId) === "COMPLETED");
 	});
 
+	it("finds a submission cut short by the job id kept beside it", async () => {
+		const job = makeJob(projectDir, "recover", "mgo");
+		const since = Date.now();
+		const handle = await launch(backend, job);
+		// What a crystal-tui that stopped before recording this handle finds at the next start.
+		const found = await backend.recover(job, since);
+		assert.equal(found?.slurmJobId, handle.slurmJobId);
+		assert.equal(found?.runDir, handle.runDir);
+		// For a submission begun after the id was written, it is an earlier one's.
+		assert.equal(await backend.recover(job, Date.now() + 60_000), null);
+		assert.ok(found);
+		const end = await waitForEnd(backend, found);
+		assert.equal(end.exit?.code, 0);
+	});
+
 	it("reports a FAILED job with its exit code", async () => {
 		const failing = new SlurmBackend({
 			cluster: cluster({ env: { CRYSTAL_MOCK_DELAY: "0.01", CRYSTAL_MOCK_EXIT: "3" } }),
