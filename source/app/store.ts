@@ -121,7 +121,7 @@ export class CockpitStore {
 	/** Output rows a pane on screen shows; more new lines than this between frames is a flood. */
 	private visibleRows = Number.POSITIVE_INFINITY;
 	/** New lines per job on screen since the last flush. */
-	private arrived = new Map<string, number>();
+	private readonly arrived = new Map<string, number>();
 	private flooding = false;
 	private readonly floodInterval: number;
 	private readonly capacity: number;

@@ -265,9 +265,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private async launch(job: JobSpec): Promise<void> {
 		this.launching.add(job.id);
 		// When the launch began: a PID record older than this is an earlier run's (recoverLaunch).
-		const starting = this.store.get(job.id);
-		if (starting) this.store.put({ ...starting, startedAt: Date.now() });
-		this.setState(job.id, "starting");
+		this.setState(job.id, "starting", undefined, { startedAt: Date.now() });
 		try {
 			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name, job.geometryFrom));
 			const handle = await this.options.backendFor(job).launch(job, deck);
@@ -423,9 +421,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.emit("state", jobId, { state, detail });
 	}
 
-	private setState(jobId: string, state: JobState, detail?: string): void {
+	private setState(jobId: string, state: JobState, detail?: string, more: Partial<RunRecord> = {}): void {
 		const record = this.store.get(jobId);
-		if (record) this.store.put({ ...record, state, detail: detail ?? null });
+		if (record) this.store.put({ ...record, ...more, state, detail: detail ?? null });
 		this.emit("state", jobId, detail ? { state, detail } : { state });
 	}
 }

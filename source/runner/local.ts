@@ -10,6 +10,7 @@ import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { findCrystal } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
+import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
@@ -108,20 +109,18 @@ export class LocalBackend implements Backend {
 		try {
 			const [info, text] = await Promise.all([stat(pidFile), readFile(pidFile, "utf8")]);
 			// Written by an earlier run, before this launch removed the old records.
-			if (info.mtimeMs < since - 1000) return null;
+			if (!writtenSince(info.mtimeMs, since, localSlackMs)) return null;
 			const pid = Number(text.trim());
 			if (!Number.isSafeInteger(pid) || pid <= 1) return null;
-			// The script writes its PID record as it starts. A process under that number that
-			// started at another time is a later one that got the number after the job ended.
-			const startedAt = await processStartedAt(pid);
-			const ours = startedAt !== null && Math.abs(startedAt - info.mtimeMs) < 10_000;
+			const started = await processStartedAt(pid);
+			const ours = started !== null && startedWithRecord(started.at, info.mtimeMs);
 			// A job that has ended has no process: liveness then reads its exit record.
 			return {
 				runner: "local",
 				workDir: job.dir,
 				runDir,
 				pgid: ours ? pid : null,
-				pidStart: ours ? await processStartTime(pid) : null,
+				pidStart: ours ? started.ticks : null,
 				launchedAt: Math.round(info.mtimeMs),
 			};
 		} catch {

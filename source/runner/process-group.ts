@@ -17,13 +17,15 @@ export async function processStartTime(pid: number): Promise<string | null> {
 	}
 }
 
-/** When a process started, in epoch ms, from its start time in ticks and the boot time (the
- * kernel reports /proc times in USER_HZ, 100 a second); null when it is gone or off Linux. */
-export async function processStartedAt(pid: number): Promise<number | null> {
+/** When a process started: its start time in ticks (as processStartTime) and in epoch ms, from
+ * the boot time (the kernel reports /proc times in USER_HZ, 100 a second); null when it is gone
+ * or off Linux. */
+export async function processStartedAt(pid: number): Promise<{ ticks: string; at: number } | null> {
 	const ticks = await processStartTime(pid);
+	if (ticks === null) return null;
 	try {
 		const btime = /^btime (\d+)$/m.exec(await readFile("/proc/stat", "utf8"))?.[1];
-		return ticks === null || btime === undefined ? null : Number(btime) * 1000 + Number(ticks) * 10;
+		return btime === undefined ? null : { ticks, at: Number(btime) * 1000 + Number(ticks) * 10 };
 	} catch {
 		return null;
 	}

@@ -11,6 +11,7 @@ import type { ClusterConfig, HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import { outputFileName, stageIn } from "../crystal/staging.js";
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { writtenSince } from "./launch-trace.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
@@ -37,6 +38,11 @@ export interface SlurmBackendOptions {
 }
 
 const validId = (id: string | undefined): id is string => !!id && /^\d+(_\d+)?$/.test(id);
+/** The job id in sbatch --parsable's answer ("ID" or "ID;CLUSTER"); null when it is none. */
+const jobIdOf = (answer: string | undefined): string | null => {
+	const id = answer?.split(";")[0]?.trim();
+	return validId(id) ? id : null;
+};
 
 const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
@@ -207,21 +213,12 @@ answer=$(${sbatch})
 printf '%s\n' "$answer" > ${q(`${runDir}/slurm-id.tmp`)} && mv -f -- ${q(`${runDir}/slurm-id.tmp`)} ${q(`${runDir}/slurm-id`)}
 printf '%s\n' "$answer"`;
 			const stdout = await this.machine.exec(script, { input: text }, "sbatch");
-			const id = stdout.trim().split("\n").pop()?.split(";")[0]?.trim();
-			if (!validId(id))
+			const id = jobIdOf(stdout.trim().split("\n").pop());
+			if (!id)
 				throw new LaunchError(
 					`sbatch on ${this.machine.label} did not give a job id: ${JSON.stringify(stdout)}`,
 				);
-			return {
-				runner: "slurm",
-				host: this.cluster.name,
-				workDir,
-				runDir,
-				pgid: null,
-				pidStart: null,
-				slurmJobId: id,
-				launchedAt: Date.now(),
-			};
+			return this.handle(workDir, runDir, id, Date.now());
 		} catch (error) {
 			throw asLaunchError(error);
 		}
@@ -237,11 +234,16 @@ printf '%s\n' "$answer"`;
 			"reading the job id",
 		);
 		const [mtime, now, answer] = out.trim().split(/\s+/);
-		const id = answer?.split(";")[0];
-		if (!mtime || !now || !validId(id)) return null;
-		// The id of an earlier submission: the machine's clock writes whole seconds.
+		const id = jobIdOf(answer);
+		if (!mtime || !now || !id) return null;
+		// On this machine's clock: the offset of the machine's clock removed.
 		const writtenAt = Number(mtime) * 1000 + (Date.now() - Number(now) * 1000);
-		if (writtenAt < since - 2000) return null;
+		// The id of an earlier submission.
+		if (!writtenSince(writtenAt, since)) return null;
+		return this.handle(workDir, runDir, id, writtenAt);
+	}
+
+	private handle(workDir: string, runDir: string, slurmJobId: string, launchedAt: number): JobHandle {
 		return {
 			runner: "slurm",
 			host: this.cluster.name,
@@ -249,8 +251,8 @@ printf '%s\n' "$answer"`;
 			runDir,
 			pgid: null,
 			pidStart: null,
-			slurmJobId: id,
-			launchedAt: writtenAt,
+			slurmJobId,
+			launchedAt,
 		};
 	}
 

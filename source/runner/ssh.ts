@@ -11,6 +11,7 @@ import type { HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { startedWithRecord, writtenSince } from "./launch-trace.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
@@ -195,10 +196,9 @@ export class SshBackend implements Backend {
 		const workDir = await this.remoteDir(job);
 		const runDir = runDirFor(workDir, job.name);
 		const record = parseRecover(await this.connection.exec(recoverScript(runDir)), Date.now());
-		// No record, or an earlier run's (the host's clock writes whole seconds).
-		if (!record || record.writtenAt < since - 2000) return null;
-		// A process under that number that started at another time got it after the job ended.
-		const ours = record.startedAt !== null && Math.abs(record.startedAt - record.writtenAt) < 10_000;
+		// No record, or an earlier run's.
+		if (!record || !writtenSince(record.writtenAt, since)) return null;
+		const ours = startedWithRecord(record.startedAt, record.writtenAt);
 		return {
 			runner: "ssh",
 			host: this.host.name,
