@@ -7,6 +7,13 @@ import { helpText, parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runParse } from "./commands/parse.js";
 
+// The supervisor is this same program started detached by a client (client/start-supervisor.ts).
+if (process.argv[2] === "__supervisor") {
+	const { runSupervisor } = await import("./supervisor/main.js");
+	const { packageVersion } = await import("./commands/dispatch.js");
+	await runSupervisor(packageVersion());
+}
+
 const line = parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
 

@@ -161,6 +161,8 @@ export class CockpitStore {
 		on("error", (id: string | null, error: Error) =>
 			this.say(id ? `${this.entries.get(id)?.view.name ?? id}: ${error.message}` : error.message),
 		);
+		const off = this.controller.onJobsChanged?.(() => this.syncJobs());
+		if (off) this.unsubscribers.push(off);
 	}
 
 	close(): void {
@@ -309,6 +311,15 @@ export class CockpitStore {
 		const entry = this.entry(id);
 		if (!entry) return;
 		entry.view.progress = progress;
+		// Where the parser runs the history is kept from the run's first cycle (also for a run
+		// re-attached late); it wins over what this view saw of it.
+		const kept = this.controller.history?.(id);
+		if (kept) {
+			entry.scf = kept.scf.slice(-historyLimit);
+			entry.opt = kept.opt.slice(-historyLimit);
+			this.touch(entry, true);
+			return;
+		}
 		if (progress.scfCycle !== null) {
 			const last = entry.scf.at(-1);
 			const point = {

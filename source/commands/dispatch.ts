@@ -1,16 +1,21 @@
 /**
  * From the parsed command line to a mode, with one place that turns refusals (LaunchError,
- * unsafe values) into a clear message and exit status 2 instead of a stack trace.
+ * unsafe values, configuration mistakes) into a clear message and exit status 2 instead of a
+ * stack trace. Every mode but `parse` is a client of the supervisor (started on first need):
+ * the commands ask, the supervisor runs.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/load.js";
-import { Project } from "../jobs/project.js";
+import { ProjectClient } from "../client/project-client.js";
+import { ConfigError } from "../config/load.js";
 import { LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
+import type { QueueOp } from "../supervisor/protocol.js";
 import { mockCrystalDir, prepareDemo } from "./demo.js";
-import { prepareLaunch, runDecks, startLaunch } from "./run.js";
-import { type CommonFlags, settingsFrom } from "./settings.js";
-import { collectStatus, formatStatus } from "./status.js";
+import { jobEnvironment } from "./job-environment.js";
+import { runDecks } from "./run.js";
+import type { CommonFlags } from "./settings.js";
+import { formatStatus, formatStatusEverywhere } from "./status.js";
 import { stopJobs } from "./stop.js";
 import { watchRunning } from "./watch.js";
 
@@ -24,6 +29,11 @@ export interface Flags extends CommonFlags {
 }
 
 const interactive = (flags: Flags) => flags.tui && Boolean(process.stdout.isTTY && process.stdin.isTTY);
+
+export const packageVersion = (): string => {
+	const manifest = new URL("../../package.json", import.meta.url);
+	return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+};
 
 export async function runCommand(
 	input: string[],
@@ -41,35 +51,69 @@ export async function runCommand(
 	}
 }
 
-/** Opens the project in a folder with its configuration and the flags on top. */
-async function open(dir: string, flags: CommonFlags): Promise<Project> {
-	const config = loadConfig(dir);
-	return Project.open(dir, settingsFrom(flags, config, dir));
+/** The project in a folder, through the supervisor, with the flags of this command line. */
+function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
+	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch } = flags;
+	const oversubscribe = (flags as { oversubscribe?: boolean }).oversubscribe;
+	const runFlags = Object.fromEntries(
+		Object.entries({ runner, host, ranks, threads, maxJobs, crystalDir, keepScratch, oversubscribe }).filter(
+			([, v]) => v !== undefined,
+		),
+	);
+	return ProjectClient.open(resolve(dir), {
+		version: packageVersion(),
+		flags: runFlags,
+		env: jobEnvironment(process.env),
+	});
 }
+
+const queueOps: readonly QueueOp[] = ["up", "down", "top", "hold", "release", "pause", "resume"];
 
 async function dispatch(input: string[], flags: Flags, write: (text: string) => void): Promise<number> {
 	const [command, ...args] = input;
 	switch (command) {
 		case "run": {
-			const project = await open(process.cwd(), flags);
-			if (!interactive(flags)) return runDecks(project, args, write, flags.after);
-			const launch = await prepareLaunch(project, args, flags.after);
-			return cockpit(project, async () => {
-				await project.reattach();
-				await startLaunch(project, launch);
+			const client = await open(process.cwd(), flags);
+			if (!interactive(flags)) return runDecks(client, args, write, flags.after);
+			await client.startMany(args, flags.after ? { after: flags.after } : {});
+			return cockpit(client, async () => {
+				await client.reattach();
 			});
 		}
 		case "status": {
 			refuseArgs("status", args);
-			const project = await open(process.cwd(), flags);
-			const rows = await collectStatus(project);
-			await project.detach();
-			write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+			const client = await open(process.cwd(), flags);
+			const rows = await client.status(flags.all);
+			await client.detach();
+			if (flags.json) write(`${JSON.stringify(rows, null, 2)}\n`);
+			else write(flags.all ? formatStatusEverywhere(rows) : formatStatus(rows));
 			return 0;
 		}
 		case "stop": {
-			const project = await open(process.cwd(), flags);
-			return stopJobs(project, args, { all: flags.all, force: flags.force }, write);
+			const client = await open(process.cwd(), flags);
+			return stopJobs(client, args, { all: flags.all, force: flags.force }, write);
+		}
+		case "queue": {
+			const [op, ...jobs] = args;
+			if (!op || !queueOps.includes(op as QueueOp)) {
+				throw new LaunchError(
+					`queue ${op ?? ""}: expected one of ${queueOps.join(", ")} (crystal-tui queue up JOB, crystal-tui queue pause)`.replace(
+						"queue :",
+						"queue:",
+					),
+				);
+			}
+			const needsJob = op !== "pause" && op !== "resume";
+			if (needsJob && jobs.length === 0) throw new LaunchError(`queue ${op}: which job? crystal-tui queue ${op} JOB`);
+			if (!needsJob && jobs.length) throw new LaunchError(`queue ${op} takes no job (it is the whole queue's)`);
+			const client = await open(process.cwd(), flags);
+			try {
+				if (needsJob) for (const job of jobs) await client.queueOp(op as QueueOp, job);
+				else await client.queueOp(op as QueueOp);
+			} finally {
+				await client.detach();
+			}
+			return 0;
 		}
 		default: {
 			if (input.length > 1)
@@ -77,25 +121,19 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 			const demo = flags.demo;
 			if (demo && command) throw new LaunchError("--demo opens its own folder: give no DIR with it");
 			const dir = demo ? await prepareDemo() : resolve(command ?? ".");
-			// The mock CRYSTAL uses no CPU: every demo deck runs at once.
+			// The mock CRYSTAL uses no CPU: every demo deck runs at once, whatever the cores.
 			const demoFlags = {
 				...flags,
 				crystalDir: flags.crystalDir ?? mockCrystalDir,
 				maxJobs: flags.maxJobs ?? 8,
+				oversubscribe: true,
 			};
-			const project = await open(dir, demo ? demoFlags : flags);
-			// The demo starts the decks that have never run, so a newcomer sees live panes at once.
-			const fresh = demo
-				? project
-						.jobs()
-						.filter((j) => j.state === "idle")
-						.map((j) => j.spec.id)
-				: [];
-			if (!interactive(flags)) return watchRunning(project, write, fresh);
-			return cockpit(project, async () => {
-				await project.reattach();
-				await project.resumeQueued();
-				for (const id of fresh) await project.start(id);
+			const client = await open(dir, demo ? demoFlags : flags);
+			if (!interactive(flags)) return watchRunning(client, write, demo);
+			return cockpit(client, async () => {
+				await client.reattach();
+				// The demo starts the decks that have never run, so a newcomer sees live panes at once.
+				if (demo) await client.startMany([], { freshOnly: true });
 			});
 		}
 	}
@@ -106,8 +144,8 @@ function refuseArgs(command: string, args: string[]): void {
 }
 
 /** The Ink cockpit; `prepare` runs once it listens, so no replayed or new line is missed. */
-async function cockpit(project: Project, prepare: () => Promise<void>): Promise<number> {
+async function cockpit(client: ProjectClient, prepare: () => Promise<void>): Promise<number> {
 	const { runCockpit } = await import("../app/cockpit.js");
-	await runCockpit(project, { noColor: Boolean(process.env.NO_COLOR), prepare });
+	await runCockpit(client, { noColor: Boolean(process.env.NO_COLOR), prepare });
 	return 0;
 }

@@ -3,7 +3,8 @@
  * prefixed by its job name, then one summary line per job. Lines already delivered before a
  * re-attach (replay) are not printed again.
  */
-import type { JobResult, Runner, StateChange } from "../runner/runner.js";
+import type { EventEmitter } from "node:events";
+import type { JobResult, RunnerEvents, StateChange } from "../runner/runner.js";
 import { endStates } from "../runner/runner.js";
 
 export interface PlainWatch {
@@ -23,9 +24,11 @@ export function formatResult(name: string, result: JobResult): string {
 }
 
 export function watchPlain(
-	runner: Runner,
+	runner: EventEmitter<RunnerEvents>,
 	jobs: { id: string; name: string }[],
 	write: (text: string) => void,
+	/** Told after lines were written: they must not be printed again by a later client. */
+	printed: (id: string, offset: number) => void = () => {},
 ): PlainWatch {
 	const names = new Map(jobs.map((j) => [j.id, j.name]));
 	const open = new Set(jobs.map((j) => j.id));
@@ -41,10 +44,11 @@ export function watchPlain(
 				resolve(allGood);
 			}
 		};
-		const onOutput = (id: string, batch: { lines: string[]; replay: boolean }) => {
+		const onOutput = (id: string, batch: { lines: string[]; offset: number; replay: boolean }) => {
 			const name = names.get(id);
 			if (!name || batch.replay) return;
 			write(batch.lines.map((l) => `[${name}] ${l}\n`).join(""));
+			printed(id, batch.offset);
 		};
 		const results = new Map<string, JobResult>();
 		const onResult = (id: string, result: JobResult) => {

@@ -3,7 +3,6 @@
  * Flags win over configuration; configuration wins over built-in defaults.
  */
 import type { Config } from "../config/load.js";
-import { RemoteBackends } from "../jobs/backends.js";
 import type { ProjectSettings } from "../jobs/project.js";
 import { LaunchError, type RunnerKind } from "../runner/runner.js";
 
@@ -53,7 +52,6 @@ export function settingsFrom(
 		return value;
 	};
 	const maxJobs = flags.maxJobs ?? d.maxJobs;
-	const remote = new RemoteBackends(config, projectDir);
 	return {
 		runner,
 		...(runner !== "local" && host ? { host } : {}),
@@ -64,10 +62,6 @@ export function settingsFrom(
 		...(maxJobs !== undefined ? { maxJobs: positive(maxJobs, "--max-jobs", 1) } : {}),
 		crystalDir: flags.crystalDir ?? d.crystalDir ?? null,
 		keepScratch: flags.keepScratch ?? false,
-		// Made on first use: a project that runs locally opens no connection.
-		remoteBackend: (job) => remote.for(job),
-		closeBackends: () => remote.close(),
 		clusters: Object.keys(config.clusters),
-		slurmBackend: (cluster) => remote.slurmBackend(cluster),
 	};
 }

@@ -1,46 +1,10 @@
 /**
  * `crystal-tui status [--json]`: every job of the project with its state, from another shell
- * while jobs run. Jobs that ended while no crystal-tui was watching are collected first, so the
- * answer is the truth now, not the last thing a cockpit saw.
+ * while jobs run, as the supervisor knows it (it follows every job, also with no client open).
  */
-import type { Project } from "../jobs/project.js";
+import type { JobStatus } from "../jobs/status-rows.js";
 
-export interface JobStatus {
-	id: string;
-	deck: string;
-	state: string;
-	detail: string | null;
-	runner: string;
-	host: string | null;
-	startedAt: string | null;
-	endedAt: string | null;
-	finalEnergyHartree: number | null;
-	success: boolean | null;
-	exitCode: number | null;
-}
-
-export async function collectStatus(project: Project): Promise<JobStatus[]> {
-	await project.reattach();
-	await project.runner.refresh();
-	const records = new Map(project.store.list().map((r) => [r.jobId, r]));
-	return project.jobs().map((job) => {
-		const record = records.get(job.spec.id);
-		const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
-		return {
-			id: job.spec.id,
-			deck: job.deckPath,
-			state: record?.state ?? "idle",
-			detail: record?.detail ?? null,
-			runner: job.spec.runner,
-			host: job.spec.host ?? null,
-			startedAt: iso(record?.startedAt),
-			endedAt: iso(record?.endedAt),
-			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,
-			success: record?.result?.success ?? null,
-			exitCode: record?.result?.exitCode ?? null,
-		};
-	});
-}
+export type { JobStatus };
 
 export function formatStatus(rows: JobStatus[]): string {
 	if (rows.length === 0) return "no decks (*.d12) in this folder\n";
@@ -52,4 +16,13 @@ export function formatStatus(rows: JobStatus[]): string {
 		return `${r.id.padEnd(width)}  ${r.state.padEnd(9)}  ${where.padEnd(12)}${energy}${detail}`;
 	});
 	return `${"job".padEnd(width)}  ${"state".padEnd(9)}  ${"runner".padEnd(12)}\n${lines.join("\n")}\n`;
+}
+
+/** `status --all`: the jobs of every project the supervisor knows, by project. */
+export function formatStatusEverywhere(rows: (JobStatus & { project: string })[]): string {
+	if (rows.length === 0) return "no project has jobs yet\n";
+	const projects = [...new Set(rows.map((r) => r.project))];
+	return projects
+		.map((project) => `${project}\n${formatStatus(rows.filter((r) => r.project === project))}`)
+		.join("\n");
 }

@@ -1,32 +1,43 @@
 /**
  * The cockpit's stand-in without a terminal (pipes, CI, `ssh host crystal-tui` without -t):
- * re-attach to the jobs still running, print their new output as prefixed lines, and exit when
- * they have all ended: 0 if every one succeeded.
+ * follow the jobs still running or queued, print their new output as prefixed lines (each line
+ * once, also across a client killed and started again), and exit when they have all ended: 0
+ * if every one succeeded.
  */
-import type { Project } from "../jobs/project.js";
+import type { ProjectClient } from "../client/project-client.js";
 import { watchPlain } from "./plain-output.js";
 
 export async function watchRunning(
-	project: Project,
+	client: ProjectClient,
 	write: (text: string) => void,
-	alsoStart: string[] = [],
+	startFresh = false,
 ): Promise<number> {
-	const running = await project.reattach();
-	const queued = await project.resumeQueued();
-	const ids = [...new Set([...running, ...queued, ...alsoStart])];
+	const active = client
+		.jobs()
+		.filter((j) => ["queued", "starting", "running", "stopping"].includes(j.state))
+		.map((j) => j.spec.id);
+	const fresh = startFresh
+		? client
+				.jobs()
+				.filter((j) => j.state === "idle")
+				.map((j) => j.spec.id)
+		: [];
+	const ids = [...new Set([...active, ...fresh])];
 	if (ids.length === 0) {
 		write("no job is running here; start one with: crystal-tui run NAME.d12\n");
-		await project.detach();
+		await client.detach();
 		return 0;
 	}
 	const watch = watchPlain(
-		project.runner,
-		ids.map((id) => ({ id, name: project.deck(id).name })),
+		client.runner,
+		ids.map((id) => ({ id, name: client.wire(id)?.spec.name ?? id })),
 		write,
+		(id, offset) => client.printed(id, offset),
 	);
 	write(`following ${ids.length} job${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}\n`);
-	for (const id of alsoStart) await project.start(id);
+	await client.reattach();
+	if (fresh.length) await client.startMany(fresh);
 	const ok = await watch.done;
-	await project.detach();
+	await client.detach();
 	return ok ? 0 : 1;
 }

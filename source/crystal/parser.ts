@@ -37,6 +37,13 @@ export class CrystalParser {
 		if (!this.state.terminated && this.state.phase !== "starting") this.state.phase = "finished";
 	}
 
+	/** Changes whenever the live figures do (a new SCF cycle or energy, an optimisation point):
+	 * lets a caller take `progress()` once per cycle rather than once per line. */
+	liveMark(): number {
+		const s = this.state;
+		return (s.scfCycle ?? -1) * 7 + (s.scfEnergy ?? 0) + (s.optEnergy ?? 0) * 3 + (s.optPoint ?? 0) * 11;
+	}
+
 	progress(): Progress {
 		return buildProgress(this.state);
 	}

@@ -1,8 +1,10 @@
 /**
  * What the UI may do with the project's jobs. The cockpit talks to jobs only through this and
- * the runner's events (DESIGN.md, "The UI"): it never spawns a process or reads the store.
+ * the jobs' events (DESIGN.md, "The UI"): it never spawns a process or reads the store.
  */
-import type { JobResult, JobSpec, JobState, Runner } from "../runner/runner.js";
+import type { EventEmitter } from "node:events";
+import type { OptPoint, ScfPoint } from "../runner/history.js";
+import type { JobResult, JobSpec, JobState, RunnerEvents } from "../runner/runner.js";
 import type { SearchDirection } from "./log-search.js";
 
 /** A deck of the project and what is known of its last run. */
@@ -67,7 +69,12 @@ export interface QueueListing {
 
 export interface JobsController {
 	readonly projectDir: string;
-	readonly runner: Runner;
+	/** The jobs' events: state, output, progress, result, error. */
+	readonly runner: EventEmitter<RunnerEvents>;
+	/** Tells when the list of jobs changed (a deck appeared, a run started elsewhere). */
+	onJobsChanged?(listener: () => void): () => void;
+	/** The whole SCF and optimisation history of a job's run, when it is known. */
+	history?(id: string): { scf: readonly ScfPoint[]; opt: readonly OptPoint[] } | null;
 	/** Every deck of the project, in a stable order. */
 	jobs(): ProjectJob[];
 	/** Start (queue) a job; rejects with a LaunchError whose message says what is wrong. */

@@ -1,13 +1,15 @@
 /**
- * A project folder and its jobs: the decks found in it, the state store, the runner and its
- * backends. The cockpit, `run`, `status` and `stop` all work through one of these.
+ * A project folder and its jobs as the supervisor hosts them: the decks found in it, the state
+ * store, the runner. Backends and the machine's core budget are shared with every other project
+ * of the supervisor (one connection per host, one squeue per cluster); the settings of a run
+ * (runner, host, ranks, ...) come with each start, from the command line that asked for it.
  */
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
+import type { CoreBudget } from "../runner/core-budget.js";
 import { JobRunner } from "../runner/job-runner.js";
-import { LocalBackend } from "../runner/local.js";
 import { coresOf, defaultMaxJobs } from "../runner/queue.js";
 import {
 	activeStates,
@@ -17,10 +19,8 @@ import {
 	type RunnerKind,
 } from "../runner/runner.js";
 import type { SlurmBackend } from "../runner/slurm.js";
-import type { JobsController, LogSlice, ProjectJob, QueueListing } from "./controller.js";
+import type { ProjectJob, QueueListing } from "./controller.js";
 import { type FoundDeck, findDecks } from "./discover.js";
-import { LogIndex } from "./log-index.js";
-import { type SearchDirection, searchLines } from "./log-search.js";
 import { adoption, listQueue, recordFollowing, type SlurmCluster } from "./slurm-queue.js";
 import { StateStore } from "./state-store.js";
 
@@ -32,16 +32,25 @@ export interface ProjectSettings {
 	maxJobs?: number;
 	crystalDir?: string | null;
 	keepScratch?: boolean;
-	graceMs?: number;
-	pollMs?: number;
-	/** Backends for ssh and slurm, made from the configuration by the caller. */
-	remoteBackend?: (job: JobSpec) => Backend;
-	/** Releases the remote backends' connections when the project is left. */
-	closeBackends?: () => Promise<void>;
+	/** Start although the machine's cores are taken. */
+	oversubscribe?: boolean;
+	/** The environment the jobs run with (the asking shell's). */
+	env?: Record<string, string>;
 	/** The `[clusters.NAME]` of the configuration, for the queue view. */
 	clusters?: readonly string[];
-	/** The SLURM backend of a cluster (the one its jobs run through). */
-	slurmBackend?: (cluster: string) => SlurmBackend;
+}
+
+/** What a project needs from whoever hosts it: shared backends and the machine's cores. */
+export interface ProjectHosting {
+	/** The backend of a job (local, or the shared one of its host or cluster). */
+	backendFor(job: JobSpec): Backend;
+	/** The SLURM backend of a `[clusters.NAME]` of this project's configuration. */
+	slurmBackend(cluster: string): SlurmBackend;
+	/** The project's settings when nothing is asked for (the configuration's defaults). */
+	defaults(): ProjectSettings;
+	budget?: CoreBudget;
+	graceMs?: number;
+	pollMs?: number;
 }
 
 /** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
@@ -49,32 +58,35 @@ export interface Chain {
 	after?: string;
 }
 
-export class Project implements JobsController {
+export class Project {
 	readonly runner: JobRunner;
 	private decks: FoundDeck[] = [];
-	private readonly local: LocalBackend;
-	/** Line indexes of the logs read so far, by path: scrolling back reads a page, not the file. */
-	private readonly logIndexes = new Map<string, LogIndex>();
 
 	private constructor(
 		readonly projectDir: string,
 		readonly store: StateStore,
-		private readonly settings: ProjectSettings,
+		private readonly hosting: ProjectHosting,
 	) {
-		this.local = new LocalBackend({ crystalDir: settings.crystalDir ?? null });
 		this.runner = new JobRunner({
 			store,
-			backendFor: (job) => this.backendFor(job),
-			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
-			graceMs: settings.graceMs,
-			pollMs: settings.pollMs,
+			backendFor: (job) => this.hosting.backendFor(job),
+			maxJobs: defaultMaxJobs(1),
+			graceMs: hosting.graceMs,
+			pollMs: hosting.pollMs,
+			...(hosting.budget ? { budget: hosting.budget } : {}),
+			budgetKey: projectDir,
 		});
 	}
 
-	static async open(projectDir: string, settings: ProjectSettings): Promise<Project> {
-		const project = new Project(resolve(projectDir), new StateStore(resolve(projectDir)), settings);
+	static async open(projectDir: string, hosting: ProjectHosting): Promise<Project> {
+		const dir = resolve(projectDir);
+		const project = new Project(dir, new StateStore(dir), hosting);
 		await project.rescan();
 		return project;
+	}
+
+	private get settings(): ProjectSettings {
+		return this.hosting.defaults();
 	}
 
 	/** Finds the decks again (a deck added while the cockpit runs shows up). */
@@ -82,26 +94,21 @@ export class Project implements JobsController {
 		this.decks = await findDecks(this.projectDir);
 	}
 
-	private backendFor(job: JobSpec): Backend {
-		if (job.runner === "local") return this.local;
-		if (!this.settings.remoteBackend) {
-			throw new LaunchError(
-				`the ${job.runner} runner needs a host: pass --host NAME defined in crystal-tui.toml`,
-			);
-		}
-		return this.settings.remoteBackend(job);
-	}
-
-	/** The spec a new run of a deck gets from the current settings. */
-	specFor(deck: FoundDeck): JobSpec {
+	/** The spec a new run of a deck gets from the settings it is started with. */
+	specFor(deck: FoundDeck, settings: ProjectSettings = this.settings): JobSpec {
 		return {
 			id: deck.id,
 			name: deck.name,
 			dir: deck.dir,
-			runner: this.settings.runner,
-			...(this.settings.host ? { host: this.settings.host } : {}),
-			parallelism: this.settings.parallelism,
-			keepScratch: this.settings.keepScratch ?? false,
+			projectDir: this.projectDir,
+			runner: settings.runner,
+			...(settings.host ? { host: settings.host } : {}),
+			parallelism: settings.parallelism,
+			keepScratch: settings.keepScratch ?? false,
+			crystalDir: settings.crystalDir ?? null,
+			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
+			...(settings.oversubscribe ? { oversubscribe: true } : {}),
+			...(settings.env ? { env: settings.env } : {}),
 		};
 	}
 
@@ -113,7 +120,7 @@ export class Project implements JobsController {
 
 	/** Job ids from what a user typed: a deck path (`mgo.d12`, `sub/mgo`) or a job id. */
 	resolveJob(typed: string): string {
-		const absolute = resolve(typed);
+		const absolute = resolve(this.projectDir, typed);
 		const asDeck = this.decks.find(
 			(d) => join(d.dir, `${d.name}.d12`) === absolute || join(d.dir, d.name) === absolute,
 		);
@@ -142,14 +149,14 @@ export class Project implements JobsController {
 		});
 	}
 
-	async checkStartable(id: string, chain: Chain = {}): Promise<void> {
-		await this.runner.check(await this.chained(id, chain));
+	async checkStartable(id: string, chain: Chain = {}, settings = this.settings): Promise<void> {
+		await this.runner.check(await this.chained(id, chain, settings));
 	}
 
 	/** The job's spec, run after `chain.after` (when given) and, if its deck reads EXTERNAL,
 	 * on the geometry that job leaves (its NAME.gui: an optimisation's optimised geometry). */
-	private async chained(id: string, chain: Chain): Promise<JobSpec> {
-		const spec = this.specFor(this.deck(id));
+	private async chained(id: string, chain: Chain, settings: ProjectSettings): Promise<JobSpec> {
+		const spec = this.specFor(this.deck(id), settings);
 		if (!chain.after || chain.after === id) return spec;
 		const parent = this.deck(chain.after);
 		const text = await readFile(join(spec.dir, `${spec.name}.d12`), "utf8").catch(() => "");
@@ -157,26 +164,26 @@ export class Project implements JobsController {
 		return { ...spec, dependsOn: [parent.id], ...(readsGeometry ? { geometryFrom: parent.name } : {}) };
 	}
 
-	async start(id: string, chain: Chain = {}): Promise<void> {
+	async start(id: string, chain: Chain = {}, settings = this.settings): Promise<void> {
 		if (this.store.get(id)?.handle?.adopted && !this.decks.some((d) => d.id === id)) {
 			throw new LaunchError(
 				`${id} was adopted from the SLURM queue: crystal-tui did not submit it and cannot start it again`,
 			);
 		}
-		await this.runner.start(await this.chained(id, chain));
+		await this.runner.start(await this.chained(id, chain, settings));
 	}
 
 	async stop(id: string, options: { force?: boolean } = {}): Promise<void> {
 		await this.runner.stop(id, options);
 	}
 
-	async restart(id: string): Promise<void> {
+	async restart(id: string, settings = this.settings): Promise<void> {
 		const record = this.store.get(id);
 		if (record && activeStates.has(record.state)) {
 			await this.runner.stop(id);
 			await this.waitForEnd(id);
 		}
-		await this.start(id);
+		await this.start(id, {}, settings);
 	}
 
 	/** Resolves when the job is no longer active (its end was reported). */
@@ -197,58 +204,12 @@ export class Project implements JobsController {
 		});
 	}
 
-	async readLog(id: string, start: number, count: number): Promise<LogSlice> {
-		const index = this.logIndexFor(id);
-		if (!index) return { lines: [], total: 0 };
-		try {
-			await index.refresh();
-			return { lines: await index.read(start, count), total: index.total };
-		} catch {
-			return { lines: [], total: 0 };
-		}
-	}
-
-	async searchLog(
-		id: string,
-		test: (line: string) => boolean,
-		from: number | null,
-		direction: SearchDirection,
-	): Promise<number | null> {
-		const index = this.logIndexFor(id);
-		if (!index) return null;
-		await index.refresh();
-		return searchLines((start, count) => index.read(start, count), index.total, test, from, direction);
-	}
-
-	/** The line index of the job's log (NAME.out), made on first use; null when the log is not
-	 * on this machine. */
-	private logIndexFor(id: string): LogIndex | null {
-		const record = this.store.get(id);
-		const deck = this.decks.find((d) => d.id === id);
-		const dir =
-			record?.spec.runner === "local" || !record ? (deck?.dir ?? record?.spec.dir) : record.spec.dir;
-		const name = deck?.name ?? record?.spec.name;
-		if (!dir || !name) return null;
-		// An adopted job's output is wherever it writes; readable here when its cluster is this
-		// machine (a cluster reached over ssh has its files there).
-		const adopted = record?.handle?.adopted ? record.handle : null;
-		const path = adopted?.outputPath ?? join(dir, `${name}.out`);
-		if (adopted && this.settings.slurmBackend?.(adopted.host ?? "").ssh) return null;
-		let index = this.logIndexes.get(path);
-		if (!index) {
-			index = new LogIndex(path);
-			this.logIndexes.set(path, index);
-		}
-		return index;
-	}
-
 	async reattach(): Promise<string[]> {
 		const attached: string[] = [];
 		for (const record of this.store.list()) {
-			if (record.state === "queued" && !record.handle) continue;
-			if ((await this.runner.attach(record.jobId)) && activeStates.has(record.state)) {
-				attached.push(record.jobId);
-			}
+			// Ended jobs need no follower: clients read their NAME.out themselves.
+			if (!activeStates.has(record.state) || (record.state === "queued" && !record.handle)) continue;
+			if (await this.runner.attach(record.jobId)) attached.push(record.jobId);
 		}
 		return attached;
 	}
@@ -257,10 +218,16 @@ export class Project implements JobsController {
 	 * take their place in the queue again. Returns their ids. */
 	async resumeQueued(): Promise<string[]> {
 		const resumed: string[] = [];
-		for (const record of this.store.list()) {
-			if (record.state !== "queued" || record.handle) continue;
+		const waiting = this.store
+			.list()
+			.filter((r) => r.state === "queued" && !r.handle && !this.runner.isRunning(r.jobId))
+			.sort((a, b) => (a.queueOrder ?? 0) - (b.queueOrder ?? 0));
+		for (const record of waiting) {
 			try {
-				await this.runner.start(record.spec);
+				await this.runner.start(record.spec, {
+					held: record.held ?? false,
+					...(record.queueOrder !== undefined ? { queueOrder: record.queueOrder } : {}),
+				});
 				resumed.push(record.jobId);
 			} catch (error) {
 				this.store.put({ ...record, state: "failed", detail: (error as Error).message, endedAt: Date.now() });
@@ -271,12 +238,12 @@ export class Project implements JobsController {
 
 	private slurmCluster(name: string): SlurmCluster {
 		const clusters = this.settings.clusters ?? [];
-		if (!clusters.includes(name) || !this.settings.slurmBackend) {
+		if (!clusters.includes(name)) {
 			throw new LaunchError(
 				`no [clusters.${name}] in the configuration (known clusters: ${clusters.join(", ") || "none"})`,
 			);
 		}
-		return { name, backend: this.settings.slurmBackend(name) };
+		return { name, backend: this.hosting.slurmBackend(name) };
 	}
 
 	async queue(): Promise<QueueListing> {
@@ -300,7 +267,8 @@ export class Project implements JobsController {
 				`cannot adopt SLURM job ${slurmJobId} of ${cluster}: ${error instanceof Error ? error.message : String(error)}`,
 			);
 		}
-		const { spec, handle, detail, startedAt } = adopted;
+		const { handle, detail, startedAt } = adopted;
+		const spec = { ...adopted.spec, projectDir: this.projectDir };
 		this.store.put({
 			jobId: spec.id,
 			spec,
@@ -319,7 +287,6 @@ export class Project implements JobsController {
 
 	async detach(): Promise<string[]> {
 		await this.runner.detachAll();
-		await this.settings.closeBackends?.();
 		const running = this.store
 			.list()
 			.filter((r) => activeStates.has(r.state))

@@ -78,6 +78,9 @@ export interface Backend {
 	liveness(handle: JobHandle): Promise<Liveness>;
 	/** Liveness of many jobs with one query (SLURM: one squeue for all). */
 	livenessMany?(handles: JobHandle[]): Promise<Map<JobHandle, Liveness>>;
+	/** NAME.out is on another machine (SSH, a cluster reached over SSH): the runner mirrors it
+	 * into the local job folder as it streams in. */
+	outputIsRemote?(handle: JobHandle): boolean;
 	/** Follow NAME.out from a byte offset. */
 	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower;
 	/** SIGTERM the whole job (then SIGKILL after graceMs), or SIGKILL at once when forced. */

@@ -6,11 +6,15 @@
 import { EventEmitter } from "node:events";
 import type { DeckInfo } from "../crystal/deck.js";
 import { CrystalParser } from "../crystal/parser.js";
+import type { Progress } from "../crystal/result.js";
 import type { Backend, ExitRecord, Follower, JobHandle } from "./backend.js";
+import type { CoreBudget } from "./core-budget.js";
+import { RunHistory } from "./history.js";
 import { endDetail, endState, jobResult } from "./job-result.js";
 import { LineSplitter } from "./lines.js";
+import { localOutputPath, OutputMirror } from "./output-mirror.js";
 import { checkDeck } from "./preflight.js";
-import { type DependencyStatus, LaunchQueue } from "./queue.js";
+import { coresOf, type DependencyStatus, LaunchQueue } from "./queue.js";
 import type { RunRecord, RunStore } from "./run-store.js";
 import {
 	activeStates,
@@ -36,6 +40,10 @@ export interface JobRunnerOptions {
 	graceMs?: number;
 	/** How often running jobs are checked for their end. */
 	pollMs?: number;
+	/** The machine's cores, shared with the runners of other projects. */
+	budget?: CoreBudget;
+	/** Names the budget's entries of this runner apart from other projects' (the project folder). */
+	budgetKey?: string;
 }
 
 /** A job being followed: its output position, parser and follower. */
@@ -49,6 +57,11 @@ interface Tracker {
 	replayUntil: number;
 	lastProgress: string;
 	ending: boolean;
+	history: RunHistory;
+	/** Bytes of NAME.out received so far (the follower starts at byte 0). */
+	received: number;
+	/** The local copy of a remote NAME.out. */
+	mirror: OutputMirror | null;
 }
 
 export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -56,6 +69,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private readonly queue: LaunchQueue;
 	private readonly trackers = new Map<string, Tracker>();
 	private readonly launching = new Set<string>();
+	/** Starts being checked: a second start of the same job meanwhile is refused, not run twice. */
+	private readonly starting = new Set<string>();
+	private readonly unsubscribeBudget: () => void;
 	/** Launches under way: leaving waits for them, so that every job started is recorded. */
 	private readonly launches = new Set<Promise<void>>();
 	/** Left: no more launches from the queue (the jobs in it stay queued in the store). */
@@ -72,10 +88,65 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.queue = new LaunchQueue(options.maxJobs);
 		this.graceMs = options.graceMs ?? 10_000;
 		this.pollMs = options.pollMs ?? 1000;
+		this.unsubscribeBudget = options.budget?.onFree(() => this.pump()) ?? (() => {});
 	}
 
 	isRunning(jobId: string): boolean {
 		return this.trackers.has(jobId) || this.launching.has(jobId) || this.queue.has(jobId);
+	}
+
+	/** The SCF cycles and optimisation points of a followed job's run, from its byte 0. */
+	history(jobId: string): RunHistory | null {
+		return this.trackers.get(jobId)?.history ?? null;
+	}
+
+	/** Whether a job's NAME.out is mirrored from another machine. */
+	outputIsRemote(job: JobSpec, handle: JobHandle): boolean {
+		return this.options.backendFor(job).outputIsRemote?.(handle) ?? false;
+	}
+
+	/** The live figures of a followed job now. */
+	liveProgress(jobId: string): Progress | null {
+		return this.trackers.get(jobId)?.parser.progress() ?? null;
+	}
+
+	/** Ids of the queued jobs, first to launch first. */
+	queueOrder(): string[] {
+		return this.queue.order();
+	}
+
+	get paused(): boolean {
+		return this.queue.paused;
+	}
+
+	/** Pause or resume launches from this project's queue (running jobs go on). */
+	setPaused(paused: boolean): void {
+		this.queue.paused = paused;
+		if (!paused) this.pump();
+		else for (const id of this.queuedIds()) this.emit("state", id, { state: "queued", detail: "queue paused" });
+	}
+
+	/** Hold a queued job back, or release it. */
+	hold(jobId: string, held: boolean): void {
+		if (!this.queue.hold(jobId, held)) throw new LaunchError(`${jobId} is not queued`);
+		const record = this.store.get(jobId);
+		if (record) this.store.put({ ...record, held });
+		this.pump();
+	}
+
+	/** Move a queued job `by` places towards the front (negative: back). */
+	move(jobId: string, by: number): void {
+		if (!this.queue.move(jobId, by)) throw new LaunchError(`${jobId} is not queued`);
+		this.saveOrder();
+		this.pump();
+	}
+
+	private saveOrder(): void {
+		const base = Date.now() * 1000;
+		this.queue.order().forEach((id, i) => {
+			const record = this.store.get(id);
+			if (record) this.store.put({ ...record, queueOrder: base + i });
+		});
 	}
 
 	/** Everything start() checks, without starting: already running, deck and its files,
@@ -97,12 +168,22 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return deck;
 	}
 
-	async start(job: JobSpec): Promise<void> {
+	async start(job: JobSpec, options: { held?: boolean; queueOrder?: number } = {}): Promise<void> {
 		for (const parent of job.dependsOn ?? []) {
 			if (!this.store.get(parent)) {
 				throw new LaunchError(`${job.id} is to run after ${parent}, but ${parent} has never been started`);
 			}
 		}
+		if (this.starting.has(job.id)) throw new LaunchError(`${job.id} is already being started`);
+		this.starting.add(job.id);
+		try {
+			await this.enqueue(job, options);
+		} finally {
+			this.starting.delete(job.id);
+		}
+	}
+
+	private async enqueue(job: JobSpec, options: { held?: boolean; queueOrder?: number }): Promise<void> {
 		const deck = await this.check(job);
 		this.decks.set(job.id, deck);
 		this.store.put({
@@ -116,14 +197,16 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			endedAt: null,
 			stopRequested: false,
 			result: null,
+			...(options.held ? { held: true } : {}),
+			queueOrder: options.queueOrder ?? Date.now() * 1000,
 		});
 		if (job.runner === "slurm") {
 			// SLURM queues the job itself: submit at once.
 			this.begin(job);
 			return;
 		}
-		this.queue.push(job);
-		this.setState(job.id, "queued", "waiting for a free slot");
+		this.queue.push(job, { held: options.held ?? false });
+		this.setState(job.id, "queued", options.held ? "held" : "waiting for a free slot");
 		this.pump();
 	}
 
@@ -213,25 +296,50 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	async detachAll(): Promise<void> {
 		this.detached = true;
+		this.unsubscribeBudget();
 		await Promise.allSettled([...this.launches]);
 		if (this.timer) clearInterval(this.timer);
 		this.timer = null;
 		for (const id of [...this.trackers.keys()]) this.stopFollowing(id, false);
+		for (const id of this.launching) this.releaseCores(id);
+	}
+
+	private budgetId(jobId: string): string {
+		return `${this.options.budgetKey ?? ""}\u0000${jobId}`;
+	}
+
+	/** Whether a local job may launch now on the machine's cores (and takes them if so). */
+	private takeCores(job: JobSpec): boolean {
+		const budget = this.options.budget;
+		if (!budget || job.runner !== "local") return true;
+		return budget.take(this.budgetId(job.id), coresOf(job.parallelism), job.oversubscribe ?? false);
+	}
+
+	private releaseCores(jobId: string): void {
+		this.options.budget?.release(this.budgetId(jobId));
 	}
 
 	private pump(): void {
 		if (this.detached) return;
 		const running =
 			[...this.trackers.values()].filter((t) => t.job.runner !== "slurm").length + this.launching.size;
-		const { launch, blocked } = this.queue.take(running, (id) => this.dependencyStatus(id));
+		const { launch, blocked } = this.queue.take(
+			running,
+			(id) => this.dependencyStatus(id),
+			(job) => this.takeCores(job),
+		);
 		for (const job of blocked) this.finishWithoutRun(job.id, "cancelled", "a job it depends on failed");
 		for (const job of launch) this.begin(job);
 		for (const id of this.queuedIds()) {
 			const ahead = this.queue.position(id) - 1;
-			this.emit("state", id, {
-				state: "queued",
-				detail: ahead ? `waiting for a free slot, ${ahead} ahead` : "next in line",
-			});
+			const detail = this.queue.isHeld(id)
+				? "held"
+				: this.queue.paused
+					? "queue paused"
+					: ahead
+						? `waiting for a free slot, ${ahead} ahead`
+						: "next in line";
+			this.emit("state", id, { state: "queued", detail });
 		}
 	}
 
@@ -272,12 +380,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			const record = this.store.get(job.id);
 			if (!record) throw new Error(`no record for ${job.id}`);
 			this.store.put({ ...record, handle, state: "running", startedAt: handle.launchedAt, offset: 0 });
-			this.follow(job, handle, 0);
+			this.follow(job, handle, 0, true);
 			this.launching.delete(job.id);
 			this.emit("state", job.id, { state: "running", detail: "running" });
 			this.ensurePolling();
 		} catch (error) {
 			this.launching.delete(job.id);
+			this.releaseCores(job.id);
 			const message = error instanceof Error ? error.message : String(error);
 			this.report(job.id, error instanceof Error ? error : new Error(message));
 			this.finishWithoutRun(job.id, "failed", `could not start: ${message}`);
@@ -285,7 +394,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.pump();
 	}
 
-	private follow(job: JobSpec, handle: JobHandle, replayUntil: number): void {
+	private follow(job: JobSpec, handle: JobHandle, replayUntil: number, fresh = false): void {
+		const backend = this.options.backendFor(job);
+		const remote = backend.outputIsRemote?.(handle) ?? false;
+		let mirror: OutputMirror | null = null;
+		if (remote) {
+			try {
+				mirror = new OutputMirror(localOutputPath(job, handle, true), fresh);
+			} catch (error) {
+				this.report(job.id, error);
+			}
+		}
 		const tracker: Tracker = {
 			job,
 			handle,
@@ -295,8 +414,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			replayUntil,
 			lastProgress: "",
 			ending: false,
+			history: new RunHistory(),
+			received: 0,
+			mirror,
 		};
 		this.trackers.set(job.id, tracker);
+		// A local job re-adopted after a supervisor stopped holds its cores again.
+		if (job.runner === "local") this.options.budget?.take(this.budgetId(job.id), coresOf(job.parallelism), true);
 		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
 			data: (chunk) => this.onData(tracker, chunk),
 			trouble: (message) => this.emit("state", job.id, { state: "running", detail: message }),
@@ -304,6 +428,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	}
 
 	private onData(tracker: Tracker, chunk: Buffer): void {
+		if (tracker.mirror) {
+			try {
+				tracker.mirror.write(chunk, tracker.received);
+			} catch (error) {
+				this.report(tracker.job.id, error);
+			}
+		}
+		tracker.received += chunk.length;
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.
 		const start = tracker.splitter.offset + tracker.splitter.pending;
@@ -317,13 +449,23 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	private deliver(tracker: Tracker, lines: string[], offset: number): void {
 		if (lines.length === 0) return;
-		// The parser gets the lines already split here: one split per byte, on the hot path.
-		for (const line of lines) tracker.parser.feedLine(line);
+		// The parser gets the lines already split here: one split per byte, on the hot path. The
+		// history takes the live figures once per cycle, also while a re-adopted run's whole
+		// output streams in at once.
+		const parser = tracker.parser;
+		let mark = parser.liveMark();
+		for (const line of lines) {
+			parser.feedLine(line);
+			const now = parser.liveMark();
+			if (now !== mark) {
+				mark = now;
+				tracker.history.add(parser.progress());
+			}
+		}
 		const id = tracker.job.id;
 		const replay = offset <= tracker.replayUntil;
 		this.emit("output", id, { lines, offset, replay });
-		if (!replay) this.store.setOffset(id, offset);
-		const progress = tracker.parser.progress();
+		const progress = parser.progress();
 		const key = JSON.stringify(progress);
 		if (key !== tracker.lastProgress) {
 			tracker.lastProgress = key;
@@ -385,6 +527,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const last = tracker.splitter.flush();
 		this.deliver(tracker, last.lines, last.offset);
 		tracker.parser.end();
+		tracker.mirror?.close();
 		try {
 			await backend.retrieve?.(handle, job);
 		} catch (error) {
@@ -402,7 +545,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const state = endState(result, exit, record?.stopRequested ?? false);
 		const detail = endDetail(result, exit, state, backendDetail);
 		this.stopFollowing(job.id, true);
-		if (record) this.store.put({ ...record, state, detail, endedAt, result, offset: last.offset });
+		if (record) this.store.put({ ...record, state, detail, endedAt, result });
 		this.emit("progress", job.id, tracker.parser.progress());
 		this.emit("result", job.id, result);
 		this.emit("state", job.id, { state, detail });
@@ -412,6 +555,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private stopFollowing(jobId: string, forget: boolean): void {
 		const tracker = this.trackers.get(jobId);
 		tracker?.follower?.close();
+		tracker?.mirror?.close();
+		if (tracker && forget) this.releaseCores(jobId);
 		if (forget || tracker) this.trackers.delete(jobId);
 	}
 

@@ -33,16 +33,21 @@ export class LocalBackend implements Backend {
 
 	constructor(private readonly options: LocalBackendOptions = {}) {}
 
-	private get env(): NodeJS.ProcessEnv {
-		return this.options.env ?? process.env;
+	/** The job's own environment (the shell that started it), else this backend's. */
+	private envOf(job: JobSpec): NodeJS.ProcessEnv {
+		return job.env ?? this.options.env ?? process.env;
+	}
+
+	private crystalDirOf(job: JobSpec): string | null {
+		return job.crystalDir ?? this.options.crystalDir ?? null;
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
 		const program = programFor(job.parallelism);
-		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
+		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (!found.dir) throw new LaunchError(found.message);
 		if (job.parallelism.ranks > 1) {
-			const mpirun = await findCrystal("mpirun", found.dir, this.env);
+			const mpirun = await findCrystal("mpirun", found.dir, this.envOf(job));
 			if (!mpirun.dir) {
 				throw new LaunchError(
 					`${job.parallelism.ranks} MPI ranks asked for, but no mpirun was found on PATH: load your MPI module, or run with --ranks 1`,
@@ -53,10 +58,10 @@ export class LocalBackend implements Backend {
 
 	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
 		const program = programFor(job.parallelism);
-		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
+		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (!found.dir) throw new LaunchError(found.message);
 		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
-		const mpirun = job.parallelism.ranks > 1 ? await findCrystal("mpirun", found.dir, this.env) : null;
+		const mpirun = job.parallelism.ranks > 1 ? await findCrystal("mpirun", found.dir, this.envOf(job)) : null;
 		const runDir = runDirOf(job.dir, job.name);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
@@ -84,7 +89,7 @@ export class LocalBackend implements Backend {
 		// that matters, and nothing of crystal-tui waits for it or kills it on exit.
 		const child = spawn("/bin/sh", [scriptPath], {
 			cwd: job.dir,
-			env: this.env,
+			env: this.envOf(job),
 			detached: true,
 			stdio: "ignore",
 		});

@@ -12,7 +12,8 @@ export interface RunRecord {
 	state: JobState;
 	detail: string | null;
 	handle: JobHandle | null;
-	/** Bytes of NAME.out already delivered as output events. */
+	/** Bytes of NAME.out already printed by a plain-output client (acknowledged), so that a
+	 * later one prints each line exactly once. */
 	offset: number;
 	/** Epoch ms. */
 	startedAt: number | null;
@@ -21,6 +22,10 @@ export interface RunRecord {
 	 * cancellation, not a lost job. */
 	stopRequested: boolean;
 	result: JobResult | null;
+	/** Queued but held back by the user until released. */
+	held?: boolean;
+	/** Place in the queue (smaller first): the order survives the supervisor. */
+	queueOrder?: number;
 }
 
 export interface RunStore {

@@ -49,6 +49,17 @@ export interface JobSpec {
 	geometryFrom?: string;
 	/** Backend-specific settings (SLURM partition, time limit, ...), validated by the config. */
 	options?: Record<string, string | number | boolean>;
+	/** The project folder the job belongs to (remote folders are placed by it). */
+	projectDir?: string;
+	/** Folder with the CRYSTAL executables asked for (--crystal-dir, crystal_dir). */
+	crystalDir?: string | null;
+	/** The environment of the shell that started the job: a local job runs with it, whoever
+	 * launches it later (the supervisor, after a wait in the queue). */
+	env?: Record<string, string>;
+	/** At most this many jobs of its project run at once (--max-jobs). */
+	maxJobs?: number;
+	/** May start although the cores are taken (the user asked for oversubscription). */
+	oversubscribe?: boolean;
 }
 
 /** What a run ended with. `crystal` is the parser's final result for NAME.out. */

@@ -351,6 +351,10 @@ printf '%s\n' "$answer"`;
 		});
 	}
 
+	outputIsRemote(): boolean {
+		return this.ssh !== null;
+	}
+
 	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
 		if (this.ssh) {
 			if (handle.outputPath)

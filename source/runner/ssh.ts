@@ -85,7 +85,12 @@ export class SshBackend implements Backend {
 	}
 
 	async remoteDir(job: JobSpec): Promise<string> {
-		return remoteJobDir(await this.remoteHome(), this.host.remoteRoot, this.options.projectDir, job.dir);
+		return remoteJobDir(
+			await this.remoteHome(),
+			this.host.remoteRoot,
+			job.projectDir ?? this.options.projectDir,
+			job.dir,
+		);
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
@@ -230,6 +235,10 @@ export class SshBackend implements Backend {
 			return handles.map(() => ({ alive: true, detail: why }));
 		}
 		return parseLiveness(r.stdout.toString("utf8"), handles.length);
+	}
+
+	outputIsRemote(): boolean {
+		return true;
 	}
 
 	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
