@@ -7,10 +7,11 @@
  */
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
+import { LaunchError } from "../runner/runner.js";
 import { preparePrivateDir, supervisorPaths } from "../supervisor/paths.js";
 import {
-	encode,
 	type EventMessage,
+	encode,
 	MessageReader,
 	protocolVersion,
 	type ReplyMessage,
@@ -18,7 +19,6 @@ import {
 	type Requests,
 	type ServerMessage,
 } from "../supervisor/protocol.js";
-import { LaunchError } from "../runner/runner.js";
 import { startSupervisor } from "./start-supervisor.js";
 
 /** How long a client waits for a supervisor it started to answer. */
@@ -81,9 +81,7 @@ export class SupervisorConnection extends EventEmitter<ConnectionEvents> {
 				started = true;
 			}
 			if (Date.now() > deadline) {
-				throw new SupervisorUnavailable(
-					`the crystal-tui supervisor did not start: see ${paths.log}`,
-				);
+				throw new SupervisorUnavailable(`the crystal-tui supervisor did not start: see ${paths.log}`);
 			}
 			await sleep(50);
 		}

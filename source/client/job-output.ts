@@ -4,10 +4,11 @@
  * no socket. Lines at or before `printedUntil` were printed by an earlier client and are
  * flagged as replay.
  */
+
+import type { Follower } from "../runner/backend.js";
 import { LineSplitter } from "../runner/lines.js";
 import type { OutputBatch } from "../runner/runner.js";
 import { followFile } from "../runner/tail.js";
-import type { Follower } from "../runner/backend.js";
 
 export class JobOutput {
 	private readonly splitter = new LineSplitter(0);

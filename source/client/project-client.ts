@@ -6,14 +6,9 @@
  * which re-adopts the jobs, and carries on: the output followers never depended on it.
  */
 import { EventEmitter } from "node:events";
-import type {
-	JobsController,
-	LogSlice,
-	ProjectJob,
-	QueueListing,
-} from "../jobs/controller.js";
-import { LogIndex } from "../jobs/log-index.js";
-import { type SearchDirection, searchLines } from "../jobs/log-search.js";
+import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../jobs/controller.js";
+import { JobLogs } from "../jobs/job-logs.js";
+import type { SearchDirection } from "../jobs/log-search.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
 import {
 	activeStates,
@@ -22,7 +17,14 @@ import {
 	type RunnerEvents,
 	type StateChange,
 } from "../runner/runner.js";
-import type { EventMessage, HistoryDelta, QueueOp, RunFlags, StatusRow, WireJob } from "../supervisor/protocol.js";
+import type {
+	EventMessage,
+	HistoryDelta,
+	QueueOp,
+	RunFlags,
+	StatusRow,
+	WireJob,
+} from "../supervisor/protocol.js";
 import { SupervisorConnection } from "./connection.js";
 import { JobOutput } from "./job-output.js";
 
@@ -51,7 +53,7 @@ export class ProjectClient implements JobsController {
 	/** The list of jobs changed (a deck appeared, a job was adopted). */
 	private readonly changes = new EventEmitter<{ jobs: [] }>();
 	private readonly tracks = new Map<string, JobTrack>();
-	private readonly logIndexes = new Map<string, LogIndex>();
+	private readonly logs = new JobLogs();
 	private following = false;
 	private leaving = false;
 	private paused = false;
@@ -106,7 +108,16 @@ export class ProjectClient implements JobsController {
 		const id = job.spec.id;
 		let track = this.tracks.get(id);
 		if (!track) {
-			track = { wire: job, output: null, followedRun: null, scf: [], scfBase: 0, opt: [], optBase: 0, chain: Promise.resolve() };
+			track = {
+				wire: job,
+				output: null,
+				followedRun: null,
+				scf: [],
+				scfBase: 0,
+				opt: [],
+				optBase: 0,
+				chain: Promise.resolve(),
+			};
 			this.tracks.set(id, track);
 		}
 		const before = track.wire;
@@ -128,7 +139,9 @@ export class ProjectClient implements JobsController {
 		track.followedRun = job.runId;
 		const id = job.spec.id;
 		// A run already printed from by an earlier client (same run): those lines are replay.
-		track.output = new JobOutput(job.outputPath, job.printed, (batch) => this.runner.emit("output", id, batch));
+		track.output = new JobOutput(job.outputPath, job.printed, (batch) =>
+			this.runner.emit("output", id, batch),
+		);
 	}
 
 	private onEvent(event: EventMessage): void {
@@ -235,7 +248,9 @@ export class ProjectClient implements JobsController {
 	async reattach(): Promise<string[]> {
 		this.following = true;
 		for (const track of this.tracks.values()) this.followIfRunning(track);
-		return [...this.tracks.values()].filter((t) => activeStates.has(t.wire.state as JobState)).map((t) => t.wire.spec.id);
+		return [...this.tracks.values()]
+			.filter((t) => activeStates.has(t.wire.state as JobState))
+			.map((t) => t.wire.spec.id);
 	}
 
 	async startMany(decks: string[], options: { after?: string; freshOnly?: boolean } = {}): Promise<string[]> {
@@ -309,14 +324,8 @@ export class ProjectClient implements JobsController {
 	}
 
 	async readLog(id: string, start: number, count: number): Promise<LogSlice> {
-		const index = this.logIndexFor(id);
-		if (!index) return { lines: [], total: 0 };
-		try {
-			await index.refresh();
-			return { lines: await index.read(start, count), total: index.total };
-		} catch {
-			return { lines: [], total: 0 };
-		}
+		const path = this.tracks.get(id)?.wire.outputPath;
+		return path ? this.logs.read(path, start, count) : { lines: [], total: 0 };
 	}
 
 	async searchLog(
@@ -325,21 +334,8 @@ export class ProjectClient implements JobsController {
 		from: number | null,
 		direction: SearchDirection,
 	): Promise<number | null> {
-		const index = this.logIndexFor(id);
-		if (!index) return null;
-		await index.refresh();
-		return searchLines((start, count) => index.read(start, count), index.total, test, from, direction);
-	}
-
-	private logIndexFor(id: string): LogIndex | null {
 		const path = this.tracks.get(id)?.wire.outputPath;
-		if (!path) return null;
-		let index = this.logIndexes.get(path);
-		if (!index) {
-			index = new LogIndex(path);
-			this.logIndexes.set(path, index);
-		}
-		return index;
+		return path ? this.logs.search(path, test, from, direction) : null;
 	}
 
 	/** Leave: stop following, leave every job to the supervisor. Returns the ids still active. */

@@ -104,8 +104,10 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 				);
 			}
 			const needsJob = op !== "pause" && op !== "resume";
-			if (needsJob && jobs.length === 0) throw new LaunchError(`queue ${op}: which job? crystal-tui queue ${op} JOB`);
-			if (!needsJob && jobs.length) throw new LaunchError(`queue ${op} takes no job (it is the whole queue's)`);
+			if (needsJob && jobs.length === 0)
+				throw new LaunchError(`queue ${op}: which job? crystal-tui queue ${op} JOB`);
+			if (!needsJob && jobs.length)
+				throw new LaunchError(`queue ${op} takes no job (it is the whole queue's)`);
 			const client = await open(process.cwd(), flags);
 			try {
 				if (needsJob) for (const job of jobs) await client.queueOp(op as QueueOp, job);

@@ -12,9 +12,15 @@ export async function watchRunning(
 	write: (text: string) => void,
 	startFresh = false,
 ): Promise<number> {
+	// A job "starting" with no run recorded was cut short mid-launch: the supervisor looks for
+	// it (and says lost if it finds no trace); it is followed once found.
 	const active = client
 		.jobs()
-		.filter((j) => ["queued", "starting", "running", "stopping"].includes(j.state))
+		.filter(
+			(j) =>
+				["queued", "running", "stopping"].includes(j.state) ||
+				(j.state === "starting" && client.wire(j.spec.id)?.runId != null),
+		)
 		.map((j) => j.spec.id);
 	const fresh = startFresh
 		? client

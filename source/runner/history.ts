@@ -30,7 +30,11 @@ export class RunHistory {
 		let changed = false;
 		if (progress.scfCycle !== null) {
 			const last = this.scf.at(-1);
-			const point = { cycle: progress.scfCycle, energy: progress.energyHartree, deltaE: progress.deltaEHartree };
+			const point = {
+				cycle: progress.scfCycle,
+				energy: progress.energyHartree,
+				deltaE: progress.deltaEHartree,
+			};
 			// A new SCF (next optimisation point) starts again at cycle 0 or 1: keep both runs.
 			if (last?.cycle === point.cycle) {
 				if (last.energy !== point.energy || last.deltaE !== point.deltaE) {

@@ -123,7 +123,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	setPaused(paused: boolean): void {
 		this.queue.paused = paused;
 		if (!paused) this.pump();
-		else for (const id of this.queuedIds()) this.emit("state", id, { state: "queued", detail: "queue paused" });
+		else
+			for (const id of this.queuedIds()) this.emit("state", id, { state: "queued", detail: "queue paused" });
 	}
 
 	/** Hold a queued job back, or release it. */
@@ -420,7 +421,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		};
 		this.trackers.set(job.id, tracker);
 		// A local job re-adopted after a supervisor stopped holds its cores again.
-		if (job.runner === "local") this.options.budget?.take(this.budgetId(job.id), coresOf(job.parallelism), true);
+		if (job.runner === "local")
+			this.options.budget?.take(this.budgetId(job.id), coresOf(job.parallelism), true);
 		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
 			data: (chunk) => this.onData(tracker, chunk),
 			trouble: (message) => this.emit("state", job.id, { state: "running", detail: message }),

@@ -6,9 +6,9 @@
  * every project again, and their queues go on, before any client asks.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { type Config, loadConfig, userConfigPath } from "../config/load.js";
 import { settingsFrom } from "../commands/settings.js";
-import { type ProjectSettings, Project } from "../jobs/project.js";
+import { type Config, loadConfig, userConfigPath } from "../config/load.js";
+import { Project, type ProjectSettings } from "../jobs/project.js";
 import { stateDirOf } from "../jobs/state-store.js";
 import { CoreBudget } from "../runner/core-budget.js";
 import type { RunHistory } from "../runner/history.js";

@@ -6,7 +6,7 @@
  * socket. It leaves when it has no job and no client for a while; killed, its jobs run on and
  * the next supervisor re-adopts them from the stores and the run folders.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { HostedProjects } from "./hosted.js";
 import { SupervisorLock } from "./lock.js";
 import { preparePrivateDir, supervisorPaths } from "./paths.js";
@@ -49,6 +49,7 @@ export async function runSupervisor(version: string): Promise<number> {
 		log(`leaving: ${why}`);
 		await server.close().catch(() => {});
 		await hosted?.close().catch(() => {});
+		rmSync(paths.pid, { force: true });
 		lock.release();
 		process.exit(0);
 	};
@@ -61,6 +62,7 @@ export async function runSupervisor(version: string): Promise<number> {
 		process.exit(70);
 	});
 	await server.listen();
+	writeFileSync(paths.pid, `${process.pid}\n`, { mode: 0o600 });
 	log(`started (version ${version})`);
 	await hosted.adoptAll();
 	timers.push(
@@ -71,13 +73,21 @@ export async function runSupervisor(version: string): Promise<number> {
 					.then((entry) => hosted?.rescan(entry))
 					.catch(() => {});
 			}
+			// Launches cut short by an earlier supervisor: found from their PID records, or lost.
+			void hosted
+				?.list()
+				.then((all) => Promise.all(all.map((entry) => entry.project.reattach())))
+				.catch(() => {});
 		}, rescanMs),
-		setInterval(() => {
-			if (server.clientCount > 0 || Date.now() - server.lastClientAt < idleMs) return;
-			void hosted?.busy().then((busy) => {
-				if (!busy && server.clientCount === 0) void leave("idle");
-			});
-		}, Math.min(5000, Math.max(200, idleMs / 4))),
+		setInterval(
+			() => {
+				if (server.clientCount > 0 || Date.now() - server.lastClientAt < idleMs) return;
+				void hosted?.busy().then((busy) => {
+					if (!busy && server.clientCount === 0) void leave("idle");
+				});
+			},
+			Math.min(5000, Math.max(200, idleMs / 4)),
+		),
 	);
 	// The process lives on through its server and timers.
 	return new Promise<number>(() => {});

@@ -13,6 +13,8 @@ export interface SupervisorPaths {
 	lock: string;
 	log: string;
 	projects: string;
+	/** The running supervisor's process id (for `kill`; the lock, not this file, decides). */
+	pid: string;
 }
 
 /** Unix socket paths are limited to about 107 bytes. */
@@ -32,6 +34,7 @@ export function supervisorPaths(env: NodeJS.ProcessEnv = process.env): Superviso
 		lock: join(chosen, "supervisor.lock"),
 		log: join(chosen, "supervisor.log"),
 		projects: join(chosen, "projects.json"),
+		pid: join(chosen, "supervisor.pid"),
 	};
 }
 

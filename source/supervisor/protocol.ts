@@ -5,11 +5,12 @@
  * protocol is versioned: a client newer than the running supervisor has it hand over (its
  * jobs untouched) and starts a new one, instead of talking to it in an old language.
  */
+
+import type { Progress } from "../crystal/result.js";
 import type { QueueListing } from "../jobs/controller.js";
 import type { JobStatus } from "../jobs/status-rows.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
 import type { JobResult, JobSpec, JobState, StateChange } from "../runner/runner.js";
-import type { Progress } from "../crystal/result.js";
 
 export const protocolVersion = 1;
 
@@ -70,7 +71,10 @@ export type QueueOp = "up" | "down" | "top" | "hold" | "release" | "pause" | "re
 
 /** Every request with its arguments and its reply. */
 export interface Requests {
-	hello: { args: { protocol: number; version: string }; reply: { protocol: number; version: string; pid: number } };
+	hello: {
+		args: { protocol: number; version: string };
+		reply: { protocol: number; version: string; pid: number };
+	};
 	handover: { args: Record<string, never>; reply: Record<string, never> };
 	open: { args: { projectDir: string }; reply: ProjectSnapshot };
 	start: {
@@ -103,7 +107,9 @@ export interface Requests {
 
 export type RequestKind = keyof Requests;
 
-export type RequestMessage = { [K in RequestKind]: { seq: number; kind: K; args: Requests[K]["args"] } }[RequestKind];
+export type RequestMessage = {
+	[K in RequestKind]: { seq: number; kind: K; args: Requests[K]["args"] };
+}[RequestKind];
 
 export type ReplyMessage =
 	| { seq: number; ok: true; value: unknown }

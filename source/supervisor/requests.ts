@@ -12,7 +12,7 @@ import { activeStates, LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
 import type { HostedProject, HostedProjects } from "./hosted.js";
 import { wireJobs } from "./hosted.js";
-import type { ProjectSnapshot, Requests, RequestKind } from "./protocol.js";
+import type { ProjectSnapshot, RequestKind, Requests } from "./protocol.js";
 import { protocolVersion } from "./protocol.js";
 
 export interface RequestContext {
@@ -76,7 +76,9 @@ async function prepareLaunch(
 	if (after) {
 		const parent = p.resolveJob(after);
 		if (!ids.includes(parent) && !p.store.get(parent)) {
-			throw new LaunchError(`--after ${after}: that job has never been started here; give its deck too, first`);
+			throw new LaunchError(
+				`--after ${after}: that job has never been started here; give its deck too, first`,
+			);
 		}
 		chain.after = parent;
 		ids = [...ids.filter((id) => id === parent), ...ids.filter((id) => id !== parent)];
@@ -89,7 +91,7 @@ async function prepareLaunch(
 }
 
 const handlers: { [K in RequestKind]: Handler<K> } = {
-	async hello(args, context) {
+	async hello(_args, context) {
 		return { protocol: protocolVersion, version: context.version, pid: process.pid };
 	},
 
@@ -160,9 +162,7 @@ const handlers: { [K in RequestKind]: Handler<K> } = {
 	},
 
 	async status(args, context) {
-		const dirs = args.everywhere
-			? context.hosted.knownDirs()
-			: [resolve(args.projectDir ?? process.cwd())];
+		const dirs = args.everywhere ? context.hosted.knownDirs() : [resolve(args.projectDir ?? process.cwd())];
 		const rows = [];
 		for (const dir of dirs) {
 			const entry = await project(context, dir);

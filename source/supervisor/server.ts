@@ -6,7 +6,7 @@
 import { chmodSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import type { HostedProjects } from "./hosted.js";
-import { encode, type EventMessage, MessageReader, type RequestMessage } from "./protocol.js";
+import { type EventMessage, encode, MessageReader, type RequestMessage } from "./protocol.js";
 import { handle, isRefusal } from "./requests.js";
 
 /** Bytes of events waiting for one client at most. */

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { supervisorEnv } from "../helpers/project.js";
 import { Tmux } from "./tmux.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -26,7 +27,7 @@ after(() => {
 			try {
 				execFileSync(node, [bin, "stop", "--all", "--force"], {
 					cwd: dir,
-					env: { ...process.env, XDG_STATE_HOME: home },
+					env: { ...process.env, ...supervisorEnv, XDG_STATE_HOME: home },
 					stdio: "ignore",
 				});
 			} catch {
@@ -56,7 +57,14 @@ function startDemo(home: string, columns: number, rows: number): void {
 	assert.ok(existsSync(join(root, "dist", "cli.js")), "dist/cli.js is missing: run npm run build first");
 	tmux.start(
 		`${bin} --demo`,
-		{ CI: "false", XDG_STATE_HOME: home, CRYSTAL_MOCK_DELAY: "0.1", TERM: "xterm-256color", NO_COLOR: "" },
+		{
+			CI: "false",
+			XDG_STATE_HOME: home,
+			CRYSTAL_MOCK_DELAY: "0.1",
+			TERM: "xterm-256color",
+			NO_COLOR: "",
+			...supervisorEnv,
+		},
 		columns,
 		rows,
 		root,

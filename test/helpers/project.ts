@@ -2,6 +2,7 @@
  * Test projects: a temporary folder with decks, and the real crystal-tui binary run on it with
  * the mock CRYSTAL of fixtures/bin.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,9 +73,31 @@ export function crystalTui(args: string[], options: CliOptions): ResultPromise<{
 			CRYSTAL_MOCK_DELAY: String(options.delay ?? 0.001),
 			CRY23_EXEDIR: mockBin,
 			NO_COLOR: "1",
+			...supervisorEnv,
 			...options.env,
 		},
 	}) as unknown as ResultPromise<{ reject: false; all: true }>;
+}
+
+/**
+ * The supervisor's folder of this test process: each test file gets a supervisor of its own (as
+ * `tmux -L` gives a server of its own), which leaves a few seconds after its last job and client.
+ */
+export const testRuntimeDir = mkdtempSync(join(tmpdir(), "ct-rt-"));
+
+export const supervisorEnv: Record<string, string> = {
+	XDG_RUNTIME_DIR: testRuntimeDir,
+	CRYSTAL_TUI_SUPERVISOR_IDLE_SECONDS: "3",
+};
+
+/** SIGKILLs this test process's supervisor, if one runs (as a crash or the OOM killer would). */
+export function killSupervisor(): void {
+	try {
+		const pid = Number(readFileSync(join(testRuntimeDir, "crystal-tui", "supervisor.pid"), "utf8"));
+		process.kill(pid, "SIGKILL");
+	} catch {
+		// None runs.
+	}
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,13 +10,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { settingsFrom } from "../../source/commands/settings.js";
 import type { ClusterConfig, Config } from "../../source/config/load.js";
 import type { Progress } from "../../source/crystal/result.js";
-import { Project } from "../../source/jobs/project.js";
+import { JobLogs } from "../../source/jobs/job-logs.js";
+import type { Project } from "../../source/jobs/project.js";
 import type { JobResult, JobState } from "../../source/runner/runner.js";
 import { LaunchError } from "../../source/runner/runner.js";
 import { shellQuote as q } from "../../source/runner/shell-quote.js";
+import { hostedProject } from "../helpers/hosted.js";
 import {
 	atEnd,
 	copyMockCrystal,
@@ -75,7 +76,7 @@ function watch(project: Project): Map<string, Seen> {
 
 async function openProject(cluster: ClusterConfig | null, flags = {}): Promise<Project> {
 	const dir = sharedTempDir("ctq-");
-	const project = await Project.open(dir, settingsFrom(flags, configWith(cluster), dir));
+	const { project } = await hostedProject(dir, configWith(cluster), flags);
 	atEnd(() => void project.detach().catch(() => {}));
 	return project;
 }
@@ -155,7 +156,8 @@ describe("the SLURM queue seen from a project", { skip }, () => {
 		assert.notEqual(s.result?.finalEnergyHartree, null);
 		assert.equal(s.states.at(-1)?.state, "finished");
 		assert.equal(project.jobs().find((j) => j.spec.id === jobId)?.state, "finished");
-		const log = await project.readLog(jobId, 0, 5);
+		const record = project.store.get(jobId);
+		const log = await new JobLogs().read(record?.handle?.outputPath ?? "", 0, 5);
 		assert.equal(log.total, fileLines(mgoScf).length, "the zoomed view reads the adopted file");
 		await assert.rejects(project.restart(jobId), /adopted from the SLURM queue: .* cannot start it again/);
 	});
@@ -256,11 +258,10 @@ describe("the SLURM queue of a cluster reached over ssh", { skip: skipSsh }, () 
 			clusters: { far: loopback({ name: "far", host: "login" }) },
 			files: [],
 		};
-		const settings = settingsFrom({}, config, dir);
-		const project = await Project.open(dir, settings);
+		const { project, backends } = await hostedProject(dir, config);
 		const seen = watch(project);
 		// The very backend the project's queue and adopted panes go through.
-		const backend = settings.slurmBackend?.("far");
+		const backend = backends.slurm("far", config, dir);
 		assert.ok(backend?.ssh, "a cluster behind a host is asked over ssh");
 		try {
 			const script = "#!/bin/sh\nsleep 2; echo 'remote one'; sleep 1; echo 'remote two'\n";

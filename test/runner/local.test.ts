@@ -15,6 +15,7 @@ import {
 	deck,
 	eventually,
 	groupMembers,
+	killSupervisor,
 	mockBin,
 	removeProject,
 	sleep,
@@ -169,10 +170,11 @@ describe("crystal-tui killed mid-run", () => {
 	});
 });
 
-describe("crystal-tui stopped while starting a job", () => {
-	/** Puts the job's record back as the launching crystal-tui left it when it stopped between
+describe("the supervisor stopped while starting a job", () => {
+	/** Puts the job's record back as the launching supervisor left it when it was killed between
 	 * starting the job script and recording its handle. */
 	const asIfCutShort = (dir: string, name: string, startedAt: number) => {
+		killSupervisor();
 		const db = new DatabaseSync(join(dir, ".crystal-tui", "state.db"));
 		try {
 			const row = db.prepare("SELECT record FROM runs WHERE job_id = ?").get(name) as { record: string };

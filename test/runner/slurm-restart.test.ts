@@ -38,8 +38,12 @@ function session(projectDir: string, cluster: ClusterConfig): Session {
 	const runner = new JobRunner({ store, backendFor: () => backend, maxJobs: 4, pollMs: 300 });
 	const lines = new Map<string, string[]>();
 	const results = new Map<string, JobResult>();
+	// Like a plain-output client: what it has shown it acknowledges, so that a later one that
+	// re-attaches gets those lines flagged as replay.
 	runner.on("output", (id, batch) => {
-		if (!batch.replay) lines.set(id, [...(lines.get(id) ?? []), ...batch.lines]);
+		if (batch.replay) return;
+		lines.set(id, [...(lines.get(id) ?? []), ...batch.lines]);
+		store.setOffset(id, batch.offset);
 	});
 	runner.on("result", (id, result) => results.set(id, result));
 	runner.on("error", () => {});
