@@ -48,11 +48,16 @@ export async function runCommand(
 			return 2;
 		}
 		throw error;
+	} finally {
+		// A refusal midway leaves no connection holding the process open.
+		for (const client of opened.splice(0)) await client.detach().catch(() => {});
 	}
 }
 
+const opened: ProjectClient[] = [];
+
 /** The project in a folder, through the supervisor, with the flags of this command line. */
-function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
+async function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
 	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch } = flags;
 	const oversubscribe = (flags as { oversubscribe?: boolean }).oversubscribe;
 	const runFlags = Object.fromEntries(
@@ -60,11 +65,13 @@ function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
 			([, v]) => v !== undefined,
 		),
 	);
-	return ProjectClient.open(resolve(dir), {
+	const client = await ProjectClient.open(resolve(dir), {
 		version: packageVersion(),
 		flags: runFlags,
 		env: jobEnvironment(process.env),
 	});
+	opened.push(client);
+	return client;
 }
 
 const queueOps: readonly QueueOp[] = ["up", "down", "top", "hold", "release", "pause", "resume"];
