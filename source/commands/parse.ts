@@ -5,8 +5,16 @@
 import { parseFile } from "../crystal/parse-file.js";
 import type { BandGap, CrystalResult } from "../crystal/result.js";
 
-/** The `--json` keys, in order: `file`, then the result's own keys. */
+/**
+ * Version of the `--json` record: raised when a key changes meaning or is removed (adding keys
+ * keeps it). 2 added the structures, optimisation energies, frequencies, Mulliken populations
+ * and elastic constants.
+ */
+export const schemaVersion = 2;
+
+/** The `--json` keys, in order: `schemaVersion`, `file`, then the result's own keys. */
 export const jsonKeys = [
+	"schemaVersion",
 	"file",
 	"program",
 	"version",
@@ -27,6 +35,15 @@ export const jsonKeys = [
 	"wallTimeSeconds",
 	"cpuTimeSeconds",
 	"diagnosis",
+	"initialGeometry",
+	"finalGeometry",
+	"optEnergiesHartree",
+	"optLastTests",
+	"scfThresholdHartree",
+	"scfDeltaEsHartree",
+	"frequencies",
+	"mulliken",
+	"elasticConstantsGpa",
 ] as const;
 
 /** Exit code 0 when every file was read (whatever the runs' outcome), 2 when one could not be. */
@@ -58,7 +75,7 @@ export async function runParse(
 
 export function jsonRecord(file: string, result: CrystalResult): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
-	const values: Record<string, unknown> = { file, ...result };
+	const values: Record<string, unknown> = { schemaVersion, file, ...result };
 	for (const key of jsonKeys) record[key] = values[key];
 	return record;
 }

@@ -3,7 +3,7 @@
  * Both are fresh objects that share nothing mutable with the state.
  */
 import { cutOffDiagnosis, trendDiagnosis } from "../diagnosis.js";
-import type { BandGap, CalcType, CrystalResult, Progress, ScfTrend } from "../result.js";
+import type { BandGap, CalcType, CrystalResult, Geometry, Progress, ScfTrend } from "../result.js";
 import { scfTrend } from "../scf-trend.js";
 import type { ParseState } from "./state.js";
 
@@ -62,7 +62,29 @@ export function buildResult(state: ParseState): CrystalResult {
 		wallTimeSeconds: state.wallTime,
 		cpuTimeSeconds: state.cpuTime,
 		diagnosis: diagnoses(state),
+		initialGeometry: structuredClone(properties ? state.propertiesGeometry : state.initialGeometry),
+		finalGeometry: structuredClone(finalGeometry(state, type)),
+		optEnergiesHartree:
+			optimisationStarted(state) && state.optEnergies.length > 0 ? state.optEnergies.slice() : null,
+		optLastTests: state.optLastTests === null ? null : { ...state.optLastTests },
+		scfThresholdHartree: state.scfThreshold,
+		scfDeltaEsHartree: state.scfDeltaEsAll.slice(),
+		frequencies: structuredClone(state.frequencies),
+		mulliken: structuredClone(state.mulliken),
+		elasticConstantsGpa: structuredClone(state.elasticConstants),
 	};
+}
+
+/**
+ * After an optimisation, the FINAL OPTIMIZED GEOMETRY block (null while none was printed: the
+ * input is never passed off as the result); otherwise the geometry the wave function was
+ * computed for, or for a properties run the one in its header.
+ */
+function finalGeometry(state: ParseState, type: CalcType | null): Geometry | null {
+	if (state.optimisedGeometry !== null) return state.optimisedGeometry;
+	if (type === "properties") return state.propertiesGeometry;
+	if (type === "optgeom" || optimisationStarted(state)) return null;
+	return state.initialGeometry;
 }
 
 function optimisationStarted(state: ParseState): boolean {
