@@ -32,7 +32,10 @@ export class CrystalParser {
 	/** The output is complete: flush a final line without newline. */
 	end(): void {
 		if (this.state.complete) return;
+		// A line still open now was cut: CRYSTAL ends every line it writes.
+		this.state.partialLine = true;
 		this.splitter.end();
+		this.state.partialLine = false;
 		this.state.complete = true;
 		if (!this.state.terminated && this.state.phase !== "starting") this.state.phase = "finished";
 	}

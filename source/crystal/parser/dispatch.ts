@@ -26,7 +26,7 @@ import {
 import { diagnose, errorLine, warningLine } from "./messages.js";
 import { mullikenTitle, spinBlockTitle } from "./mulliken.js";
 import { convergenceTestLine, optEndLine, pointLine } from "./optimisation.js";
-import { cycleLine, scfEndedLine, thresholdLine, totalEnergyLine } from "./scf.js";
+import { cycleLine, scfEndedLine, scfFailureLine, thresholdLine, totalEnergyLine } from "./scf.js";
 import type { ParseState } from "./state.js";
 import { terminationLine, timingLine } from "./timing.js";
 
@@ -109,6 +109,10 @@ export function dispatchLine(state: ParseState, line: string): void {
 		case 80: // P
 			if (line.startsWith("POSSIBLY CONDUCTING STATE", at)) noGapLine(state);
 			return;
+		case 81: // Q
+			if (line.startsWith("QHA", at)) keywordLine(state, line.trim());
+			else if (line.startsWith("QUASI-HARMONIC", at)) state.sawFrequencies = true;
+			return;
 		case 82: // R
 			if (line.startsWith("RMS ", at)) convergenceTestLine(state, line);
 			return;
@@ -116,6 +120,8 @@ export function dispatchLine(state: ParseState, line: string): void {
 			if (line.startsWith("SPACE GROUP (", at)) symmetryLine(state, line);
 			else if (line.startsWith("SPIN LOCKING", at)) noGapLine(state);
 			else if (line.startsWith("SYMMETRIZED ELASTIC CONSTANTS", at)) elasticTitle(state, line);
+			else if (line.startsWith("SCF FAILED", at) || line.startsWith("SCF NOT CONVERGED", at))
+				scfFailureLine(state);
 			return;
 		case 84: // T
 			if (line.startsWith("TTTTTTTTTT", at)) timingLine(state, line);

@@ -48,6 +48,7 @@ export function scfEndedLine(state: ParseState, line: string): void {
 	state.sawScf = true;
 	state.scfRunning = false;
 	state.lastScfConverged = (match[1] ?? "").startsWith("CONVERGENCE");
+	if (!state.lastScfConverged) state.scfFailed = true;
 	state.lastScfEnergy = fortranNumber(match[2]);
 	state.lastScfCycles = wholeNumber(match[3]);
 	state.scfEnergy = state.lastScfEnergy;
@@ -102,4 +103,14 @@ export function thresholdLine(state: ParseState, line: string): void {
 	if (!match || match[1] === undefined) return;
 	const exponent = Number(match[1].replace(/\s+/g, ""));
 	if (Number.isInteger(exponent)) state.scfThreshold = 10 ** exponent;
+}
+
+/**
+ * A failed SCF reported outside an `SCF ENDED` line: an optimisation point or a strain whose SCF
+ * went to SCFOUT.LOG, e.g. ` ERROR **** SCF **** SCF FAILED ...` or a plain `SCF FAILED` line.
+ */
+export function scfFailureLine(state: ParseState): void {
+	state.scfFailed = true;
+	state.scfRunning = false;
+	state.lastScfConverged = false;
 }

@@ -30,6 +30,9 @@ export function calcType(state: ParseState): CalcType | null {
 	if (state.sawProperties) return "properties";
 	if (state.sawElastic) return "elastic";
 	if (state.sawFrequencies) return "freq";
+	// Frequencies (QHA volumes, PREOPTGEOM) and elastic constants optimise as a step: the
+	// deck's keyword says what the run is for, even before its section title is printed.
+	if (state.keywordHint === "freq" || state.keywordHint === "elastic") return state.keywordHint;
 	if (state.sawOptimisation) return "optgeom";
 	if (state.keywordHint !== null) return state.keywordHint;
 	if (state.sawScf) return "scf";
@@ -102,8 +105,12 @@ function finalEnergy(state: ParseState, type: CalcType | null): number | null {
 	return state.lastScfEnergy;
 }
 
-/** The last SCF's outcome; an SCF cut off before its outcome did not converge. */
+/**
+ * The last SCF's outcome; an SCF cut off before its outcome did not converge, and a run in
+ * which any SCF failed is never reported converged.
+ */
 function scfConverged(state: ParseState): boolean | null {
+	if (state.scfFailed) return false;
 	if (state.scfRunning) return state.complete ? false : state.lastScfConverged;
 	return state.lastScfConverged;
 }

@@ -59,6 +59,8 @@ export interface ParseState {
 	/** CYC lines seen since the last SCF outcome: an SCF is running (or was cut off). */
 	scfRunning: boolean;
 	lastScfConverged: boolean | null;
+	/** Some SCF of the run failed (a later optimisation point or strain): never "converged". */
+	scfFailed: boolean;
 	lastScfEnergy: number | null;
 	lastScfCycles: number | null;
 	/** Signed deltaE of the recent cycles of the current SCF (bounded), for the trend. */
@@ -151,6 +153,7 @@ export function createState(): ParseState {
 		scfDeltaE: null,
 		scfRunning: false,
 		lastScfConverged: null,
+		scfFailed: false,
 		lastScfEnergy: null,
 		lastScfCycles: null,
 		deltaEs: [],
