@@ -5,9 +5,12 @@
 import { readFileSync } from "node:fs";
 import { helpText, parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
+import { runExport } from "./commands/export.js";
 import { runParse } from "./commands/parse.js";
 
-const line = parseCommandLine(process.argv.slice(2));
+// `export` reads its own options (--format, -o), so it is routed before the shared parser.
+const line =
+	process.argv[2] === "export" ? ({ kind: "export" } as const) : parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
 
 switch (line.kind) {
@@ -19,6 +22,9 @@ switch (line.kind) {
 		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
 		break;
 	}
+	case "export":
+		process.exitCode = await runExport(process.argv.slice(3), process.cwd(), process.stdout, process.stderr);
+		break;
 	case "error":
 		process.stderr.write(`crystal-tui: ${line.message}\n`);
 		process.exitCode = 2;
