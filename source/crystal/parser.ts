@@ -29,6 +29,17 @@ export class CrystalParser {
 		this.handle(normaliseLine(line));
 	}
 
+	/**
+	 * A line the output ends inside (no newline after it), for callers that split lines
+	 * themselves: read like any line, except that it can never be CRYSTAL's termination line.
+	 */
+	feedCutLine(line: string): void {
+		if (this.state.complete) return;
+		this.state.partialLine = true;
+		this.handle(normaliseLine(line));
+		this.state.partialLine = false;
+	}
+
 	/** The output is complete: flush a final line without newline. */
 	end(): void {
 		if (this.state.complete) return;

@@ -315,10 +315,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private deliver(tracker: Tracker, lines: string[], offset: number): void {
+	private deliver(tracker: Tracker, lines: string[], offset: number, cut = false): void {
 		if (lines.length === 0) return;
 		// The parser gets the lines already split here: one split per byte, on the hot path.
-		for (const line of lines) tracker.parser.feedLine(line);
+		// A last line without newline was cut (CRYSTAL ends every line): never its TERMINATION.
+		for (const line of lines) cut ? tracker.parser.feedCutLine(line) : tracker.parser.feedLine(line);
 		const id = tracker.job.id;
 		const replay = offset <= tracker.replayUntil;
 		this.emit("output", id, { lines, offset, replay });
@@ -383,7 +384,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const backend = this.options.backendFor(job);
 		await tracker.follower?.drain();
 		const last = tracker.splitter.flush();
-		this.deliver(tracker, last.lines, last.offset);
+		this.deliver(tracker, last.lines, last.offset, true);
 		tracker.parser.end();
 		try {
 			await backend.retrieve?.(handle, job);

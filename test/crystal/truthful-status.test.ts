@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CrystalParser } from "../../source/crystal/parser.js";
-import { crystalTui, removeProject, repoRoot, tempProject } from "../helpers/project.js";
+import { crystalTui, deck, removeProject, repoRoot, tempProject } from "../helpers/project.js";
 import { corpusAvailable, corpusFile, corpusSkipMessage, failuresDirectory } from "./corpus.js";
 
 async function parseJson(file: string, cwd: string): Promise<Record<string, unknown>> {
@@ -43,6 +43,19 @@ describe("status that tells the truth", () => {
 		await writeFile(join(dir, "whole.out"), whole.slice(0, whole.indexOf("\n", at) + 1));
 		assert.equal((await parseJson("cut.out", dir)).terminatedNormally, false);
 		assert.equal((await parseJson("whole.out", dir)).terminatedNormally, true);
+	});
+
+	test("a run whose output ends inside its TERMINATION line fails, and status says why", async () => {
+		const project = await tempProject({ "cut.d12": deck("MgO cut in termination") });
+		try {
+			const run = await crystalTui(["run", "cut.d12", "--no-tui"], { cwd: project });
+			assert.notEqual(run.exitCode, 0, run.all);
+			const status = await crystalTui(["status", "--json"], { cwd: project });
+			assert.match(status.stdout, /did not terminate normally/);
+			assert.doesNotMatch(status.stdout, /"state":\s*"finished"/);
+		} finally {
+			await removeProject(project);
+		}
 	});
 
 	test("an optimisation whose later point's SCF failed is not 'SCF converged'", async () => {
