@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { helpText, parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
+import { runExport } from "./commands/export.js";
 import { runParse } from "./commands/parse.js";
 
 // The supervisor is this same program started detached by a client (client/start-supervisor.ts).
@@ -14,7 +15,9 @@ if (process.argv[2] === "__supervisor") {
 	await runSupervisor(packageVersion());
 }
 
-const line = parseCommandLine(process.argv.slice(2));
+// `export` reads its own options (--format, -o), so it is routed before the shared parser.
+const line =
+	process.argv[2] === "export" ? ({ kind: "export" } as const) : parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
 
 switch (line.kind) {
@@ -26,6 +29,9 @@ switch (line.kind) {
 		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
 		break;
 	}
+	case "export":
+		process.exitCode = await runExport(process.argv.slice(3), process.cwd(), process.stdout, process.stderr);
+		break;
 	case "error":
 		process.stderr.write(`crystal-tui: ${line.message}\n`);
 		process.exitCode = 2;

@@ -16,6 +16,8 @@ export const helpText = `
     crystal-tui status [--json]       the jobs of this folder and their states
     crystal-tui stop JOB... | --all   stop jobs (SIGTERM, then SIGKILL after 10 s)
     crystal-tui parse FILE... [--json]  read CRYSTAL outputs: energy, convergence, diagnosis
+    crystal-tui export JOB --format cif|xyz|json|bands|dos [-o FILE]  a job's final structure,
+                                      result, or bands/DOS as CSV, from the files in this folder
 
   Where jobs run
     --runner local|ssh|slurm   default local

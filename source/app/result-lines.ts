@@ -3,6 +3,7 @@
  * seen, and what to change when something went wrong. Plain data, so the view just scrolls it.
  */
 import type { BandGap } from "../crystal/result.js";
+import { resultCharts, scfChart } from "./charts/result-charts.js";
 import { formatDelta, formatDuration, formatEnergy, sparkline } from "./format.js";
 import type { JobView } from "./store.js";
 
@@ -23,7 +24,8 @@ function gap(value: BandGap): string {
 	return `α ${value.alpha.toFixed(3)} eV, β ${value.beta.toFixed(3)} eV`;
 }
 
-export function resultLines(job: JobView): Line[] {
+/** `width`: columns the lines may use (the charts are drawn to it). */
+export function resultLines(job: JobView, width = 80): Line[] {
 	const lines: Line[] = [];
 	const add = (text: string, tone: Tone = "plain") => lines.push({ text, tone });
 	const r = job.result;
@@ -63,6 +65,13 @@ export function resultLines(job: JobView): Line[] {
 		for (const e of r.errors) add(`Error: ${e}`, "bad");
 		for (const w of r.warnings) add(`Warning: ${w}`, "warn");
 	}
+	if (c) {
+		for (const section of resultCharts(c, width)) {
+			add("");
+			add(section.title, "title");
+			for (const line of section.lines) add(line.text, line.tone);
+		}
+	}
 	const diagnosis = c?.diagnosis ?? [];
 	const trend = job.progress?.trend ?? null;
 	if (diagnosis.length > 0 || (trend && trend.kind !== "converging")) {
@@ -86,7 +95,11 @@ export function resultLines(job: JobView): Line[] {
 	if (scf.length > 0 || deltas.length > 0) {
 		add("");
 		add("SCF history (as seen while it ran)", "title");
-		if (deltas.length > 0) add(`log10|ΔE| ${sparkline(deltas, 60)}`, "dim");
+		if (!c && deltas.length > 1) {
+			// A running job: its recent cycles as a chart, until the result has the whole SCF.
+			const recent = deltas.map((value) => 10 ** value);
+			for (const line of scfChart(recent, null, width)) add(line.text, line.tone);
+		} else if (deltas.length > 0) add(`log10|ΔE| ${sparkline(deltas, 60)}`, "dim");
 		for (const p of scf.slice(-200)) {
 			add(`  cycle ${String(p.cycle).padStart(4)}  E ${formatEnergy(p.energy)}  ΔE ${formatDelta(p.deltaE)}`);
 		}

@@ -1,12 +1,27 @@
 /**
  * `crystal-tui parse FILE... [--json]`: the parser's answer for finished (or running) outputs,
- * as a readable summary per file or as one JSON object per line.
+ * as a readable summary per file or as one JSON object per line. The files properties writes
+ * (BAND.DAT, DOSS.DAT, fort.25) are recognised by their first line and drawn instead.
  */
+import { open, readFile } from "node:fs/promises";
+import { bandsChart } from "../app/charts/bands-chart.js";
+import { dosChart } from "../app/charts/dos-chart.js";
 import { parseFile } from "../crystal/parse-file.js";
+import { readBandDat } from "../crystal/properties/band-dat.js";
+import { readDossDat } from "../crystal/properties/doss-dat.js";
+import { readFort25 } from "../crystal/properties/fort25.js";
 import type { BandGap, CrystalResult } from "../crystal/result.js";
 
-/** The `--json` keys, in order: `file`, then the result's own keys. */
+/**
+ * Version of the `--json` record: raised when a key changes meaning or is removed (adding keys
+ * keeps it). 2 added the structures, optimisation energies, frequencies, Mulliken populations
+ * and elastic constants.
+ */
+export const schemaVersion = 2;
+
+/** The `--json` keys, in order: `schemaVersion`, `file`, then the result's own keys. */
 export const jsonKeys = [
+	"schemaVersion",
 	"file",
 	"program",
 	"version",
@@ -27,6 +42,15 @@ export const jsonKeys = [
 	"wallTimeSeconds",
 	"cpuTimeSeconds",
 	"diagnosis",
+	"initialGeometry",
+	"finalGeometry",
+	"optEnergiesHartree",
+	"optLastTests",
+	"scfThresholdHartree",
+	"scfDeltaEsHartree",
+	"frequencies",
+	"mulliken",
+	"elasticConstantsGpa",
 ] as const;
 
 /** Exit code 0 when every file was read (whatever the runs' outcome), 2 when one could not be. */
@@ -42,6 +66,16 @@ export async function runParse(
 	}
 	let code = 0;
 	for (const [index, file] of files.entries()) {
+		const kind = await propertiesKind(file);
+		if (kind !== null) {
+			try {
+				out.write(await propertiesText(file, kind, options.json, index));
+			} catch (error) {
+				err.write(`crystal-tui parse: ${file}: ${reason(error)}\n`);
+				code = 2;
+			}
+			continue;
+		}
 		let result: CrystalResult;
 		try {
 			result = await parseFile(file);
@@ -58,9 +92,50 @@ export async function runParse(
 
 export function jsonRecord(file: string, result: CrystalResult): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
-	const values: Record<string, unknown> = { file, ...result };
+	const values: Record<string, unknown> = { schemaVersion, file, ...result };
 	for (const key of jsonKeys) record[key] = values[key];
 	return record;
+}
+
+type PropertiesKind = "band-dat" | "doss-dat" | "fort25";
+
+/** BAND.DAT, DOSS.DAT or fort.25 by their first line; null for anything else (an output). */
+async function propertiesKind(file: string): Promise<PropertiesKind | null> {
+	let head = "";
+	try {
+		const handle = await open(file, "r");
+		try {
+			const buffer = Buffer.alloc(64);
+			const { bytesRead } = await handle.read(buffer, 0, 64, 0);
+			head = buffer.subarray(0, bytesRead).toString("latin1");
+		} finally {
+			await handle.close();
+		}
+	} catch {
+		return null;
+	}
+	if (/^#\s*NKPT\s/.test(head)) return "band-dat";
+	if (/^#\s*NEPTS\s/.test(head)) return "doss-dat";
+	if (/^-%-\d(DOSS|BAND)/.test(head)) return "fort25";
+	return null;
+}
+
+/** Drawn to the terminal's width (80 columns in a pipe), or as JSON arrays with --json. */
+async function propertiesText(
+	file: string,
+	kind: PropertiesKind,
+	json: boolean,
+	index: number,
+): Promise<string> {
+	const text = await readFile(file, "utf8");
+	const bands = kind === "band-dat" ? readBandDat(text) : kind === "fort25" ? readFort25(text).bands : null;
+	const dos = kind === "doss-dat" ? readDossDat(text) : kind === "fort25" ? readFort25(text).dos : null;
+	if (json) return `${JSON.stringify({ schemaVersion, file, bands, dos })}\n`;
+	const width = Math.max(40, Math.min(process.stdout.columns ?? 80, 200));
+	const lines = [file];
+	if (bands) lines.push("band structure", ...bandsChart(bands, { width, height: 22 }));
+	if (dos) lines.push("density of states", ...dosChart(dos, { width, height: 12 }));
+	return `${index > 0 ? "\n" : ""}${lines.join("\n")}\n`;
 }
 
 function reason(error: unknown): string {

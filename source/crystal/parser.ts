@@ -29,10 +29,24 @@ export class CrystalParser {
 		this.handle(normaliseLine(line));
 	}
 
+	/**
+	 * A line the output ends inside (no newline after it), for callers that split lines
+	 * themselves: read like any line, except that it can never be CRYSTAL's termination line.
+	 */
+	feedCutLine(line: string): void {
+		if (this.state.complete) return;
+		this.state.partialLine = true;
+		this.handle(normaliseLine(line));
+		this.state.partialLine = false;
+	}
+
 	/** The output is complete: flush a final line without newline. */
 	end(): void {
 		if (this.state.complete) return;
+		// A line still open now was cut: CRYSTAL ends every line it writes.
+		this.state.partialLine = true;
 		this.splitter.end();
+		this.state.partialLine = false;
 		this.state.complete = true;
 		if (!this.state.terminated && this.state.phase !== "starting") this.state.phase = "finished";
 	}

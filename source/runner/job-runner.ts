@@ -449,15 +449,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private deliver(tracker: Tracker, lines: string[], offset: number): void {
+	private deliver(tracker: Tracker, lines: string[], offset: number, cut = false): void {
 		if (lines.length === 0) return;
 		// The parser gets the lines already split here: one split per byte, on the hot path. The
 		// history takes the live figures once per cycle, also while a re-adopted run's whole
-		// output streams in at once.
+		// output streams in at once. A last line without newline was cut (CRYSTAL ends every
+		// line): never its TERMINATION.
 		const parser = tracker.parser;
 		let mark = parser.liveMark();
 		for (const line of lines) {
-			parser.feedLine(line);
+			if (cut) parser.feedCutLine(line);
+			else parser.feedLine(line);
 			const now = parser.liveMark();
 			if (now !== mark) {
 				mark = now;
@@ -527,7 +529,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const backend = this.options.backendFor(job);
 		await tracker.follower?.drain();
 		const last = tracker.splitter.flush();
-		this.deliver(tracker, last.lines, last.offset);
+		this.deliver(tracker, last.lines, last.offset, true);
 		tracker.parser.end();
 		tracker.mirror?.close();
 		try {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
+import { noDetailedResults } from "../../source/crystal/result.js";
 import type { JobResult } from "../../source/runner/runner.js";
 import { FakeController, numbered } from "./fake-controller.js";
 import { renderCockpit, type Screen, tick } from "./harness.js";
@@ -253,6 +254,7 @@ const result: JobResult = {
 				fix: "add FMIXING 60 and MAXCYCLE 400 to the SCF block",
 			},
 		],
+		...noDetailedResults(),
 	},
 };
 

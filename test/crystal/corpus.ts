@@ -43,3 +43,35 @@ export function corpusFile(name: string): string {
 }
 
 export const failuresDirectory = resolve(repository, "fixtures", "outputs", "failures");
+
+/** One file's entry of truth-results.json (the fields the tests read). */
+export interface TruthResultsEntry {
+	calc_type: string;
+	dimensionality: number | null;
+	final_lattice: {
+		a: number | null;
+		b: number | null;
+		c: number | null;
+		alpha: number | null;
+		beta: number | null;
+		gamma: number | null;
+	};
+	final_volume_a3: number | null;
+	final_atoms: { count: number; symbols: string[]; z_as_printed: number[]; n_asymmetric: number | null };
+	final_atoms_first_line: string;
+	final_atoms_header_line?: string;
+	opt_energies_hartree: number[] | null;
+	frequencies_gamma_cm1: number[] | null;
+	n_imaginary_modes: number | null;
+	ir_intensities_km_mol: number[] | null;
+	irreps_as_printed?: string[];
+	ir_activity?: string[] | null;
+	raman_activity?: string[] | null;
+	mulliken_charges: { values: number[] } | null;
+	mulliken_spins: { values: number[] } | null;
+	elastic_constants_gpa: number[][] | null;
+}
+
+export function loadTruthResults(): Record<string, TruthResultsEntry> {
+	return corpusAvailable ? JSON.parse(readFileSync(join(corpusDirectory, "truth-results.json"), "utf8")) : {};
+}

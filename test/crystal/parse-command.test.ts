@@ -35,8 +35,8 @@ test("--json prints one object per file with exactly the documented keys, in ord
 		assert.deepEqual(Object.keys(record), [...jsonKeys]);
 		assert.equal(record.file, files[index]);
 	}
-	assert.deepEqual(jsonKeys.slice(0, 4), ["file", "program", "version", "calcType"]);
-	assert.equal(jsonKeys.at(-1), "diagnosis");
+	assert.deepEqual(jsonKeys.slice(0, 5), ["schemaVersion", "file", "program", "version", "calcType"]);
+	assert.equal(records[0].schemaVersion, 2);
 });
 
 test("--json: unknown values are null, never 0 or an empty string", async () => {

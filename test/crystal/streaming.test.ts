@@ -14,9 +14,12 @@ import { corpusAvailable, corpusFile, corpusSkipMessage, failuresDirectory, load
 function byLines(text: string): CrystalResult {
 	const parser = new CrystalParser();
 	const lines = text.split("\n");
-	// A trailing newline ends the last line; it does not start an empty one.
-	if (lines.at(-1) === "") lines.pop();
+	// A trailing newline ends the last line; it does not start an empty one. Without one, the
+	// last line was cut.
+	const cut = lines.at(-1) === "" ? null : (lines.at(-1) ?? null);
+	lines.pop();
 	for (const line of lines) parser.feedLine(line);
+	if (cut !== null) parser.feedCutLine(cut);
 	parser.end();
 	return parser.result();
 }

@@ -5,6 +5,14 @@
  * close to the speed of reading the file.
  */
 import { cycleGapLine, noGapLine, summaryGapLine } from "./band-gap.js";
+import { elasticTitle } from "./elastic.js";
+import { dispersionPointLine, modesHeaderLine } from "./frequencies.js";
+import {
+	directVectorsStart,
+	geometryBlockStart,
+	propertiesAtomsStart,
+	propertiesLatticeStart,
+} from "./geometry.js";
 import {
 	atomsLine,
 	bannerLine,
@@ -16,12 +24,15 @@ import {
 	waveFunctionGeometryLine,
 } from "./header.js";
 import { diagnose, errorLine, warningLine } from "./messages.js";
+import { mullikenTitle, spinBlockTitle } from "./mulliken.js";
 import { convergenceTestLine, optEndLine, pointLine } from "./optimisation.js";
-import { cycleLine, scfEndedLine, totalEnergyLine } from "./scf.js";
+import { cycleLine, scfEndedLine, scfFailureLine, thresholdLine, totalEnergyLine } from "./scf.js";
 import type { ParseState } from "./state.js";
 import { terminationLine, timingLine } from "./timing.js";
 
 export function dispatchLine(state: ParseState, line: string): void {
+	// A table in progress sees every line first, blank ones included (they end most tables).
+	if (state.block?.(state, line)) return;
 	const length = line.length;
 	let at = 0;
 	let code = 0;
@@ -35,6 +46,9 @@ export function dispatchLine(state: ParseState, line: string): void {
 		case 65: // A
 			if (line.startsWith("ATOMS IN THE ASYMMETRIC UNIT", at)) atomsLine(state, line);
 			else if (line.startsWith("ALPHA BAND GAP", at)) summaryGapLine(state, line, "alpha");
+			else if (line.startsWith("ALPHA+BETA ELECTRONS", at) || line.startsWith("ALPHA-BETA ELECTRONS", at))
+				spinBlockTitle(state, line);
+			else if (line.startsWith("ATOM N.AT.  SHELL", at) && state.sawProperties) propertiesAtomsStart(state);
 			else optimisationPoint(state, line, at);
 			return;
 		case 66: // B
@@ -49,6 +63,9 @@ export function dispatchLine(state: ParseState, line: string): void {
 			return;
 		case 68: // D
 			if (line.startsWith("DIRECT ENERGY BAND GAP", at)) cycleGapLine(state, line);
+			else if (line.startsWith("DISPERSION K POINT", at)) dispersionPointLine(state, line);
+			else if (line.startsWith("DIRECT LATTICE VECTOR COMPONENTS (ANGSTROM)", at) && state.sawProperties)
+				directVectorsStart(state);
 			return;
 		case 69: // E
 			if (line.startsWith("EEEEEEEEEE ", at)) {
@@ -61,18 +78,30 @@ export function dispatchLine(state: ParseState, line: string): void {
 		case 70: // F
 			if (line.startsWith("FREQUENCY CALCULATION", at)) sectionTitle(state, line.trim());
 			else if (line.startsWith("FREQCALC", at)) keywordLine(state, line.trim());
+			else if (line.startsWith("FINAL OPTIMIZED GEOMETRY", at)) geometryBlockStart(state, line, "optimised");
 			return;
 		case 71: // G
-			if (line.startsWith("GEOMETRY FOR WAVE FUNCTION", at)) waveFunctionGeometryLine(state, line, at);
-			else if (line.startsWith("GENERATING FREQUENCIES", at)) state.phase = "frequencies";
+			if (line.startsWith("GEOMETRY FOR WAVE FUNCTION", at)) {
+				waveFunctionGeometryLine(state, line, at);
+				geometryBlockStart(state, line, "initial");
+			} else if (line.startsWith("GENERATING FREQUENCIES", at)) state.phase = "frequencies";
 			return;
 		case 73: // I
 			if (line.startsWith("INDIRECT ENERGY BAND GAP", at)) cycleGapLine(state, line);
 			else optimisationPoint(state, line, at);
 			return;
+		case 76: // L
+			if (
+				line.startsWith("LATTICE PARAMETERS  (ANGSTROM AND DEGREES) - PRIMITIVE CELL", at) &&
+				state.sawProperties
+			)
+				propertiesLatticeStart(state);
+			return;
 		case 77: // M
 			if (line.startsWith("MAX ", at)) convergenceTestLine(state, line);
 			else if (line.startsWith("MPI_", at)) diagnose(state, line);
+			else if (line.startsWith("MODES ", at)) modesHeaderLine(state, line);
+			else if (line.startsWith("MULLIKEN POPULATION ANALYSIS", at)) mullikenTitle(state, line);
 			return;
 		case 79: // O
 			if (line.startsWith("OPTGEOM", at)) keywordLine(state, line.trim());
@@ -80,12 +109,19 @@ export function dispatchLine(state: ParseState, line: string): void {
 		case 80: // P
 			if (line.startsWith("POSSIBLY CONDUCTING STATE", at)) noGapLine(state);
 			return;
+		case 81: // Q
+			if (line.startsWith("QHA", at)) keywordLine(state, line.trim());
+			else if (line.startsWith("QUASI-HARMONIC", at)) state.sawFrequencies = true;
+			return;
 		case 82: // R
 			if (line.startsWith("RMS ", at)) convergenceTestLine(state, line);
 			return;
 		case 83: // S
 			if (line.startsWith("SPACE GROUP (", at)) symmetryLine(state, line);
 			else if (line.startsWith("SPIN LOCKING", at)) noGapLine(state);
+			else if (line.startsWith("SYMMETRIZED ELASTIC CONSTANTS", at)) elasticTitle(state, line);
+			else if (line.startsWith("SCF FAILED", at) || line.startsWith("SCF NOT CONVERGED", at))
+				scfFailureLine(state);
 			return;
 		case 84: // T
 			if (line.startsWith("TTTTTTTTTT", at)) timingLine(state, line);
@@ -94,6 +130,7 @@ export function dispatchLine(state: ParseState, line: string): void {
 			return;
 		case 87: // W
 			if (line.startsWith("WARNING ****", at)) warningLine(state, line);
+			else if (line.startsWith("WEIGHT OF F(I)", at)) thresholdLine(state, line);
 			return;
 		case 42: // *
 			if (line.includes("OPT END - ", at)) {

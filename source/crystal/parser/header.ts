@@ -52,7 +52,7 @@ export function sectionTitle(state: ParseState, trimmed: string): void {
 /** Input keywords that run scripts echo before the banner; weaker than any section title. */
 export function keywordLine(state: ParseState, trimmed: string): void {
 	if (state.keywordHint === "freq" || state.keywordHint === "elastic") return;
-	if (trimmed === "FREQCALC") state.keywordHint = "freq";
+	if (trimmed === "FREQCALC" || trimmed === "QHA") state.keywordHint = "freq";
 	else if (trimmed === "ELASTCON") state.keywordHint = "elastic";
 	else if (trimmed === "OPTGEOM") state.keywordHint = "optgeom";
 }

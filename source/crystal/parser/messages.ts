@@ -4,14 +4,18 @@
  * own ERROR lines are errors; a PBS `Error_Path` header or an Lmod banner is not.
  */
 import { diagnoseLine } from "../diagnosis.js";
+import { scfFailureLine } from "./scf.js";
 import { addMessage, maxMessages, type ParseState } from "./state.js";
 
 const errorPattern = /^\s*ERROR \*{4}.*\*{4}/;
 const warningPattern = /^\s*WARNING \*{4}.*\*{4}/;
 
+const scfErrorPattern = /\bSCF\b|TOO MANY CYCLES/;
+
 export function errorLine(state: ParseState, line: string): void {
 	if (!errorPattern.test(line)) return;
 	addMessage(state.errors, line.trim());
+	if (scfErrorPattern.test(line)) scfFailureLine(state);
 	diagnose(state, line);
 }
 

@@ -1,7 +1,8 @@
 /** SCF cycles, SCF outcomes and the total-energy lines that follow them. */
 import { closeGapGroup } from "./band-gap.js";
 import { fortranNumber, wholeNumber } from "./numbers.js";
-import { historyLength, type ParseState, pushBounded } from "./state.js";
+import { recordPointEnergy } from "./optimisation.js";
+import { historyLength, maxTableRows, type ParseState, pushBounded } from "./state.js";
 
 const cyclePattern = /^\s*CYC\s+(\d+)\s+ETOT\(AU\)\s+(\S+)\s+DETOT\s+(\S+)/;
 
@@ -22,12 +23,14 @@ export function cycleLine(state: ParseState, line: string): void {
 	const deltaE = cycle === 0 ? null : fortranNumber(match[3]);
 	state.scfDeltaE = deltaE;
 	if (deltaE !== null) {
+		if (state.scfDeltaEsAll.length < maxTableRows) state.scfDeltaEsAll.push(deltaE);
 		pushBounded(state.deltaEs, deltaE, historyLength);
 		pushBounded(state.deltaEHistory, log10Magnitude(deltaE), historyLength);
 	}
 }
 
 function startScf(state: ParseState): void {
+	state.scfDeltaEsAll = [];
 	state.deltaEs.length = 0;
 	state.deltaEHistory.length = 0;
 	state.historyIsOptimisation = false;
@@ -45,6 +48,7 @@ export function scfEndedLine(state: ParseState, line: string): void {
 	state.sawScf = true;
 	state.scfRunning = false;
 	state.lastScfConverged = (match[1] ?? "").startsWith("CONVERGENCE");
+	if (!state.lastScfConverged) state.scfFailed = true;
 	state.lastScfEnergy = fortranNumber(match[2]);
 	state.lastScfCycles = wholeNumber(match[3]);
 	state.scfEnergy = state.lastScfEnergy;
@@ -73,6 +77,7 @@ export function totalEnergyLine(state: ParseState, line: string): void {
 	state.scfEnergy = energy;
 	state.scfDeltaE = deltaE;
 	if (!state.sawOptimisation) return;
+	recordPointEnergy(state, energy);
 	state.optEnergy = energy;
 	state.optCompletedPoints = state.optPoint;
 	if (match[3] === undefined || deltaE === null) return;
@@ -88,4 +93,24 @@ export function totalEnergyLine(state: ParseState, line: string): void {
 /** log10|x|, with an exact zero shown as the floor of the sparkline rather than -Infinity. */
 function log10Magnitude(value: number): number {
 	return value === 0 ? -16 : Math.log10(Math.abs(value));
+}
+
+const thresholdPattern = /CONVERGENCE ON ENERGY\s+10\*\*\s*(-?\s*\d+)/;
+
+/** `WEIGHT OF F(I) IN F(I+1)      30% CONVERGENCE ON ENERGY        10**- 7`: TOLDEE. */
+export function thresholdLine(state: ParseState, line: string): void {
+	const match = thresholdPattern.exec(line);
+	if (!match || match[1] === undefined) return;
+	const exponent = Number(match[1].replace(/\s+/g, ""));
+	if (Number.isInteger(exponent)) state.scfThreshold = 10 ** exponent;
+}
+
+/**
+ * A failed SCF reported outside an `SCF ENDED` line: an optimisation point or a strain whose SCF
+ * went to SCFOUT.LOG, e.g. ` ERROR **** SCF **** SCF FAILED ...` or a plain `SCF FAILED` line.
+ */
+export function scfFailureLine(state: ParseState): void {
+	state.scfFailed = true;
+	state.scfRunning = false;
+	state.lastScfConverged = false;
 }

@@ -3,7 +3,7 @@
  * Both are fresh objects that share nothing mutable with the state.
  */
 import { cutOffDiagnosis, trendDiagnosis } from "../diagnosis.js";
-import type { BandGap, CalcType, CrystalResult, Progress, ScfTrend } from "../result.js";
+import type { BandGap, CalcType, CrystalResult, Geometry, Progress, ScfTrend } from "../result.js";
 import { scfTrend } from "../scf-trend.js";
 import type { ParseState } from "./state.js";
 
@@ -30,6 +30,9 @@ export function calcType(state: ParseState): CalcType | null {
 	if (state.sawProperties) return "properties";
 	if (state.sawElastic) return "elastic";
 	if (state.sawFrequencies) return "freq";
+	// Frequencies (QHA volumes, PREOPTGEOM) and elastic constants optimise as a step: the
+	// deck's keyword says what the run is for, even before its section title is printed.
+	if (state.keywordHint === "freq" || state.keywordHint === "elastic") return state.keywordHint;
 	if (state.sawOptimisation) return "optgeom";
 	if (state.keywordHint !== null) return state.keywordHint;
 	if (state.sawScf) return "scf";
@@ -62,7 +65,29 @@ export function buildResult(state: ParseState): CrystalResult {
 		wallTimeSeconds: state.wallTime,
 		cpuTimeSeconds: state.cpuTime,
 		diagnosis: diagnoses(state),
+		initialGeometry: structuredClone(properties ? state.propertiesGeometry : state.initialGeometry),
+		finalGeometry: structuredClone(finalGeometry(state, type)),
+		optEnergiesHartree:
+			optimisationStarted(state) && state.optEnergies.length > 0 ? state.optEnergies.slice() : null,
+		optLastTests: state.optLastTests === null ? null : { ...state.optLastTests },
+		scfThresholdHartree: state.scfThreshold,
+		scfDeltaEsHartree: state.scfDeltaEsAll.slice(),
+		frequencies: structuredClone(state.frequencies),
+		mulliken: structuredClone(state.mulliken),
+		elasticConstantsGpa: structuredClone(state.elasticConstants),
 	};
+}
+
+/**
+ * After an optimisation, the FINAL OPTIMIZED GEOMETRY block (null while none was printed: the
+ * input is never passed off as the result); otherwise the geometry the wave function was
+ * computed for, or for a properties run the one in its header.
+ */
+function finalGeometry(state: ParseState, type: CalcType | null): Geometry | null {
+	if (state.optimisedGeometry !== null) return state.optimisedGeometry;
+	if (type === "properties") return state.propertiesGeometry;
+	if (type === "optgeom" || optimisationStarted(state)) return null;
+	return state.initialGeometry;
 }
 
 function optimisationStarted(state: ParseState): boolean {
@@ -80,8 +105,12 @@ function finalEnergy(state: ParseState, type: CalcType | null): number | null {
 	return state.lastScfEnergy;
 }
 
-/** The last SCF's outcome; an SCF cut off before its outcome did not converge. */
+/**
+ * The last SCF's outcome; an SCF cut off before its outcome did not converge, and a run in
+ * which any SCF failed is never reported converged.
+ */
 function scfConverged(state: ParseState): boolean | null {
+	if (state.scfFailed) return false;
 	if (state.scfRunning) return state.complete ? false : state.lastScfConverged;
 	return state.lastScfConverged;
 }

@@ -2,7 +2,26 @@
  * Everything the parser remembers while reading one output, in one flat object. Only scalars
  * and small bounded arrays live here, so memory does not grow with the length of the output.
  */
-import type { CalcType, Diagnosis, OptConvergenceTests, Phase, Program } from "../result.js";
+import type {
+	CalcType,
+	Diagnosis,
+	Frequencies,
+	Geometry,
+	Mulliken,
+	OptConvergenceTests,
+	OptPointTests,
+	Phase,
+	Program,
+} from "../result.js";
+
+/**
+ * A table being read over several lines (a geometry, a frequency table, a population
+ * analysis). It sees every line first; true means the line was its own.
+ */
+export type BlockReader = (state: ParseState, line: string) => boolean;
+
+/** Caps for the tables: a corrupt output must not grow memory without bound. */
+export const maxTableRows = 100_000;
 
 /** How many recent SCF cycles (or optimisation points) the live view keeps. */
 export const historyLength = 60;
@@ -40,6 +59,8 @@ export interface ParseState {
 	/** CYC lines seen since the last SCF outcome: an SCF is running (or was cut off). */
 	scfRunning: boolean;
 	lastScfConverged: boolean | null;
+	/** Some SCF of the run failed (a later optimisation point or strain): never "converged". */
+	scfFailed: boolean;
 	lastScfEnergy: number | null;
 	lastScfCycles: number | null;
 	/** Signed deltaE of the recent cycles of the current SCF (bounded), for the trend. */
@@ -80,6 +101,33 @@ export interface ParseState {
 	phase: Phase;
 	/** end() was called: the output is complete. */
 	complete: boolean;
+
+	// Tables read over several lines (see BlockReader).
+	block: BlockReader | null;
+	/** The first `GEOMETRY FOR WAVE FUNCTION` block. */
+	initialGeometry: Geometry | null;
+	/** The `FINAL OPTIMIZED GEOMETRY` block after OPT END. */
+	optimisedGeometry: Geometry | null;
+	/** The structure in a properties output's header (Cartesian atoms made fractional). */
+	propertiesGeometry: Geometry | null;
+	/** Direct lattice vectors (Angstrom) of a properties header, for its Cartesian atoms. */
+	propertiesVectors: number[][];
+	optEnergies: number[];
+	/** Optimisation point whose energy is the last entry of optEnergies. */
+	optEnergiesPoint: number | null;
+	optLastTests: OptPointTests | null;
+	scfThreshold: number | null;
+	/** deltaE of every cycle of the current (or last) SCF, bounded by maxTableRows. */
+	scfDeltaEsAll: number[];
+	/** k point of the frequency table that follows: Gamma or not; null outside dispersion runs. */
+	frequencyAtGamma: boolean | null;
+	frequencies: Frequencies | null;
+	/** Kind of the Mulliken block announced by `ALPHA+BETA` / `ALPHA-BETA ELECTRONS`. */
+	mullikenKind: "charges" | "spins" | null;
+	mulliken: Mulliken | null;
+	elasticConstants: number[][] | null;
+	/** A partial last line (the output ended inside it) is being read. */
+	partialLine: boolean;
 }
 
 export function createState(): ParseState {
@@ -105,6 +153,7 @@ export function createState(): ParseState {
 		scfDeltaE: null,
 		scfRunning: false,
 		lastScfConverged: null,
+		scfFailed: false,
 		lastScfEnergy: null,
 		lastScfCycles: null,
 		deltaEs: [],
@@ -132,6 +181,22 @@ export function createState(): ParseState {
 		diagnoses: [],
 		phase: "starting",
 		complete: false,
+		block: null,
+		initialGeometry: null,
+		optimisedGeometry: null,
+		propertiesGeometry: null,
+		propertiesVectors: [],
+		optEnergies: [],
+		optEnergiesPoint: null,
+		optLastTests: null,
+		scfThreshold: null,
+		scfDeltaEsAll: [],
+		frequencyAtGamma: null,
+		frequencies: null,
+		mullikenKind: null,
+		mulliken: null,
+		elasticConstants: null,
+		partialLine: false,
 	};
 }
 

@@ -25,8 +25,12 @@ export function timingLine(state: ParseState, line: string): void {
 	}
 }
 
-/** ` EEEEEEEEEE TERMINATION  DATE ...`; `EEEEEEEEEE INT_CALC TERMINATION` is not the end. */
+/**
+ * ` EEEEEEEEEE TERMINATION  DATE ...`; `EEEEEEEEEE INT_CALC TERMINATION` is not the end, and
+ * neither is the start of the line in an output cut inside it (a full disk, a killed copy).
+ */
 export function terminationLine(state: ParseState): void {
+	if (state.partialLine) return;
 	state.terminated = true;
 	state.phase = "finished";
 }
