@@ -122,15 +122,6 @@ export const catalogue: readonly CatalogueEntry[] = [
 		recovery: "stop",
 	},
 	{
-		id: "atoms-too-close",
-		severity: "error",
-		pattern: /^\s*ERROR \*{4}.*TOO CLOSE/,
-		cause:
-			"Two atoms of the structure are closer than CRYSTAL accepts: the geometry is wrong (a misplaced atom, a unit or cell parameter error, a symmetry-equivalent atom given twice).",
-		fix: "Check the coordinates, the cell parameters and their units in the geometry block of NAME.d12 (or the NAME.gui it reads), then run again.",
-		recovery: "stop",
-	},
-	{
 		id: "crystal-error",
 		severity: "error",
 		pattern: /^\s*ERROR \*{4}\s*(\S+)\s*\*{4}\s*(.*?)\s*$/,
