@@ -20,6 +20,9 @@ export interface RunEnding {
 	/** Stopped at its time limit: SLURM state TIMEOUT, or a local/SSH run killed by its limit. */
 	timeLimit: boolean;
 	left: LeftFiles;
+	/** The end of NAME.out (64 KiB is plenty): the electronic state of the last SCF cycle is
+	 * read there, since the result gives no band gap for an SCF that did not converge. */
+	outputTail: string;
 }
 
 export interface FailureFacts {
@@ -51,8 +54,9 @@ export const smallGapEv = 0.5;
 
 export function failureFacts(result: CrystalResult, progress: Progress, ending: RunEnding): FailureFacts {
 	const gap = result.bandGapEv;
-	const smallest = gap === null ? null : typeof gap === "number" ? gap : Math.min(gap.alpha, gap.beta);
-	const ranScf = result.scfCycles !== null || progress.scfCycle !== null;
+	const last = electronicState(ending.outputTail);
+	const finalGap = gap === null ? null : typeof gap === "number" ? gap : Math.min(gap.alpha, gap.beta);
+	const smallest = last.gapEv ?? finalGap;
 	const optPoint = progress.optPoint;
 	const optPointsDone = result.optCycles;
 	const midPoint = optPoint !== null && (optPointsDone ?? 0) < optPoint;
@@ -65,11 +69,34 @@ export function failureFacts(result: CrystalResult, progress: Progress, ending: 
 		terminatedNormally: result.terminatedNormally,
 		trend: result.scfConverged === false || stopped ? (progress.trend?.kind ?? null) : null,
 		bandGapEv: gap,
-		metallic: ranScf && (smallest === null || smallest < smallGapEv),
+		metallic: last.conducting || (smallest !== null && smallest < smallGapEv),
 		timeLimit: ending.timeLimit || result.diagnosis.some((d) => d.id === "walltime"),
 		stoppedDuringScf: stopped && (progress.phase === "scf" || midPoint),
 		optPoint,
 		optPointsDone,
 		left: { ...ending.left },
 	};
+}
+
+/** The state the last SCF cycle in the text printed: CRYSTAL prints, for each cycle, either
+ * POSSIBLY CONDUCTING STATE or its gap (one line per spin), or INSULATING STATE with band edges
+ * only (CRYSTAL14), or SPIN LOCKING (no gap: not known). */
+export function electronicState(text: string): { conducting: boolean; gapEv: number | null } {
+	const lines = text.split(/\r?\n/);
+	const gaps: number[] = [];
+	for (let i = lines.length - 1; i >= 0; i--) {
+		const line = lines[i] ?? "";
+		const gap = /BAND GAP:\s*(-?\d+(?:\.\d*)?)/.exec(line);
+		if (gap) {
+			gaps.push(Number(gap[1]));
+			// The alpha gap sits just above the beta one; anything else ends the group.
+			if (gaps.length === 2) break;
+			continue;
+		}
+		if (gaps.length > 0) break;
+		if (line.includes("POSSIBLY CONDUCTING STATE")) return { conducting: true, gapEv: null };
+		if (line.includes("INSULATING STATE") || line.includes("SPIN LOCKING"))
+			return { conducting: false, gapEv: null };
+	}
+	return { conducting: false, gapEv: gaps.length === 0 ? null : Math.min(...gaps) };
 }
