@@ -132,6 +132,15 @@ describe("editing a keyword", () => {
 		assert.deepEqual(again.changes, []);
 	});
 
+	test("a keyword CRYSTAL has a default for is described from that default", () => {
+		const mgo = readFileSync(join(root, "fixtures", "demo", "mgo.d12"), "utf8");
+		const { changes } = editDeck(mgo, [
+			{ action: "set", keyword: "FMIXING", value: ["60"] },
+			{ action: "set", keyword: "SMEAR", value: ["0.005"] },
+		]);
+		assert.deepEqual(changes.map(describeChange), ["FMIXING 30 (default) -> 60", "SMEAR 0.005 added"]);
+	});
+
 	test("MAXCYCLE of the SCF and MAXCYCLE of OPTGEOM are told apart", () => {
 		const quartz = readFileSync(join(root, "fixtures", "demo", "quartz-opt.d12"), "utf8");
 		const scf = editDeck(quartz, [{ action: "set", keyword: "MAXCYCLE", value: ["200"] }]).text;

@@ -86,7 +86,7 @@ describe("which ladder a failure climbs", () => {
 		assert.deepEqual(
 			records.map((r) => r.summary),
 			[
-				"attempt 2: FMIXING 60 added, GUESSP from attempt 1",
+				"attempt 2: FMIXING 30 (default) -> 60, GUESSP from attempt 1",
 				"attempt 3: LEVSHIFT 5 1 added, GUESSP from attempt 2",
 				"attempt 4: BROYDEN 0.0001 50 2 added, GUESSP from attempt 3",
 			],
@@ -111,7 +111,7 @@ describe("which ladder a failure climbs", () => {
 		assert.ok(fourth.gaveUp);
 		assert.match(
 			fourth.why,
-			/every step against an SCF that does not settle has been tried; tried: attempt 2: FMIXING 60 added.*; attempt 3: LEVSHIFT.*; attempt 4: BROYDEN/,
+			/every step against an SCF that does not settle has been tried; tried: attempt 2: FMIXING 30 \(default\) -> 60.*; attempt 3: LEVSHIFT.*; attempt 4: BROYDEN/,
 		);
 	});
 
@@ -138,7 +138,7 @@ describe("which ladder a failure climbs", () => {
 		assert.ok(end.gaveUp);
 		assert.equal(
 			end.why,
-			"gave up after 3 attempts (max_attempts 3): an SCF that does not settle persists; tried: attempt 2: FMIXING 60 added, GUESSP from attempt 1; attempt 3: LEVSHIFT 5 1 added, GUESSP from attempt 2.",
+			"gave up after 3 attempts (max_attempts 3): an SCF that does not settle persists; tried: attempt 2: FMIXING 30 (default) -> 60, GUESSP from attempt 1; attempt 3: LEVSHIFT 5 1 added, GUESSP from attempt 2.",
 		);
 		assert.deepEqual(
 			end.tried,

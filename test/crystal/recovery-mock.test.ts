@@ -143,7 +143,7 @@ describe("runs that heal", () => {
 			[false, false, true],
 		);
 		assert.deepEqual(summaries(attempts), [
-			"attempt 2: FMIXING 60 added, GUESSP from attempt 1",
+			"attempt 2: FMIXING 30 (default) -> 60, GUESSP from attempt 1",
 			"attempt 3: LEVSHIFT 5 1 added, GUESSP from attempt 2",
 		]);
 		assert.match(attempts[2]?.deck ?? "", /FMIXING\n60\n(.*\n)*LEVSHIFT\n5 1\n/);
@@ -190,7 +190,10 @@ describe("runs that do not heal", () => {
 			maxAttempts: 2,
 		});
 		assert.equal(attempts.length, 2);
-		assert.match(end.why, /^gave up after 2 attempts \(max_attempts 2\).*tried: attempt 2: FMIXING 60 added/);
+		assert.match(
+			end.why,
+			/^gave up after 2 attempts \(max_attempts 2\).*tried: attempt 2: FMIXING 30 \(default\) -> 60/,
+		);
 	});
 
 	test("a linearly dependent basis stops after the first attempt and explains", async () => {

@@ -73,10 +73,14 @@ export function keywordValue(text: string, keyword: string, block?: EditBlock): 
 	return valueAt(layout.lines, at, ruleOf(word).valueLines, blockSpan(layout, where, word).end);
 }
 
-/** `FMIXING 30 -> 60`, `GUESSP added`, `LEVSHIFT 5 1 added`, `ANDERSON removed`. */
+/** `FMIXING 30 -> 60`, `FMIXING 30 (default) -> 60`, `GUESSP added`, `LEVSHIFT 5 1 added`,
+ * `ANDERSON removed`. */
 export function describeChange(change: DeckChange): string {
 	const show = (value: string[]) => [change.keyword, ...value].join(" ");
 	const where = change.block === "optgeom" ? " in OPTGEOM" : "";
+	const implicit = keywordRules[change.keyword]?.defaults?.[change.block];
+	if (change.before === null && implicit && change.after)
+		return `${change.keyword}${where} ${implicit.join(" ")} (default) -> ${change.after.join(" ")}`;
 	if (change.before === null) return `${show(change.after ?? [])} added${where}`;
 	if (change.after === null) return `${show(change.before)} removed${where}`;
 	return `${change.keyword}${where} ${change.before.join(" ")} -> ${change.after.join(" ")}`;

@@ -15,6 +15,9 @@ export interface KeywordRule {
 	valueLines: (next: readonly string[]) => number;
 	/** Keywords of the same block that this one replaces (one SCF mixer at a time). */
 	replaces?: readonly string[];
+	/** CRYSTAL's value when the deck does not give the keyword (CRYSTAL17 prints "NEW
+	 * DEFAULT: FOCK/KS MATRIX MIXING SET TO 30 %"), per block. */
+	defaults?: Partial<Record<EditBlock, readonly string[]>>;
 }
 
 const none = () => 0;
@@ -24,8 +27,13 @@ const one = () => 1;
 const shrinkLines = (next: readonly string[]) => ((next[0] ?? "").split(/\s+/)[0] === "0" ? 2 : 1);
 
 export const keywordRules: Readonly<Record<string, KeywordRule>> = {
-	MAXCYCLE: { block: "scf", blocks: ["scf", "optgeom"], valueLines: one },
-	FMIXING: { block: "scf", blocks: ["scf"], valueLines: one },
+	MAXCYCLE: {
+		block: "scf",
+		blocks: ["scf", "optgeom"],
+		valueLines: one,
+		defaults: { scf: ["50"], optgeom: ["100"] },
+	},
+	FMIXING: { block: "scf", blocks: ["scf"], valueLines: one, defaults: { scf: ["30"] } },
 	LEVSHIFT: { block: "scf", blocks: ["scf"], valueLines: one },
 	SMEAR: { block: "scf", blocks: ["scf"], valueLines: one },
 	TOLDEE: { block: "scf", blocks: ["scf", "optgeom"], valueLines: one },

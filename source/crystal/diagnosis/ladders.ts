@@ -7,7 +7,8 @@
  * Each step looks at the deck as it is now and gives the edits that take it one rung up; a step
  * with nothing left to change (FMIXING already at 90, LEVSHIFT already there) is passed over.
  */
-import type { DeckEdit } from "../deck/edit.js";
+import type { DeckEdit, EditBlock } from "../deck/edit.js";
+import { keywordRules } from "../deck/keywords.js";
 import type { DeckKind } from "../deck/read.js";
 import { catalogue, type Recovery } from "./catalogue.js";
 import type { FailureFacts } from "./facts.js";
@@ -48,8 +49,11 @@ export interface Ladder {
 export type LadderId = "scf-more-cycles" | "scf-damping" | "scf-metal" | "optimisation" | "time-limit";
 
 /** CRYSTAL's defaults where the deck says nothing. */
-const defaultMaxCycle = 50;
-const defaultOptMaxCycle = 100;
+const defaultOf = (keyword: string, block: EditBlock) =>
+	Number(keywordRules[keyword]?.defaults?.[block]?.[0]);
+const defaultMaxCycle = defaultOf("MAXCYCLE", "scf");
+const defaultOptMaxCycle = defaultOf("MAXCYCLE", "optgeom");
+const defaultFmixing = defaultOf("FMIXING", "scf");
 
 const set = (keyword: string, ...value: string[]): DeckEdit => ({ action: "set", keyword, value });
 
@@ -58,7 +62,7 @@ const fmixingUp: LadderStep = {
 	id: "fmixing",
 	why: "the energy swings from cycle to cycle: mixing in more of the previous Fock matrix damps the swings",
 	edits: (deck) => {
-		const next = [60, 80, 90].find((value) => value > (deck.fmixing ?? 0));
+		const next = [60, 80, 90].find((value) => value > (deck.fmixing ?? defaultFmixing));
 		return next === undefined ? [] : [set("FMIXING", String(next))];
 	},
 };

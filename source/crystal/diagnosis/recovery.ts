@@ -79,7 +79,7 @@ export function nextAttempt(
 	const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
 	const failed = previous.length + 1;
 	const tried = previous.map((record) => record.summary);
-	const giveUp = (why: string): GaveUp => ({ gaveUp: true, why: why.replaceAll("NAME", name), tried });
+	const giveUp = (why: string): GaveUp => ({ gaveUp: true, why: why.replace(/\bNAME(?=\.)/g, name), tried });
 	const verdict = ladderFor(facts);
 	if ("nothingToDo" in verdict) return giveUp(verdict.nothingToDo);
 	if ("stop" in verdict) return giveUp(`attempt ${failed} failed and ${verdict.stop}`);
@@ -221,7 +221,7 @@ function planned(
 		);
 	if (from.includes("fort.20")) parts.push(`GUESSP from attempt ${failed}`);
 	const summary = `attempt ${attempt}: ${parts.length > 0 ? parts.join(", ") : "run again as it was"}`;
-	const reason = [`${capitalise(step.why)}.`, ...restart.why].join(" ").replaceAll("NAME", name);
+	const reason = [`${capitalise(step.why)}.`, ...restart.why].join(" ").replace(/\bNAME(?=\.)/g, name);
 	const diff =
 		edited.text === deckText
 			? ""
