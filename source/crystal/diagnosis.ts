@@ -26,7 +26,8 @@ export function diagnoseLine(line: string): Diagnosis | null {
 
 /** For an output that is complete but never reached CRYSTAL's termination line. */
 export function cutOffDiagnosis(): Diagnosis {
-	return { ...cutOffEntry, line: null };
+	const { id, severity, cause, fix } = cutOffEntry;
+	return { id, severity, cause, fix, line: null };
 }
 
 /** Advice from the trend of an SCF that is still running or did not converge. */

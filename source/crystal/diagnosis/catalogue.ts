@@ -11,7 +11,13 @@ export interface CatalogueEntry {
 	pattern: RegExp;
 	cause: string | ((match: RegExpExecArray) => string);
 	fix: string | ((match: RegExpExecArray) => string);
+	/** Which recovery ladder (diagnosis/ladders.ts) answers this failure: "stop" for failures no
+	 * deck edit fixes (the run stops and the diagnosis explains), "none" for notes that are not
+	 * failures. */
+	recovery: Recovery;
 }
+
+export type Recovery = "scf" | "optimisation" | "time-limit" | "stop" | "none";
 
 /** What to do to carry on from where a stopped run got to, rather than from scratch. */
 const continueRun =
@@ -25,6 +31,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"The SCF did not converge within the allowed number of cycles (MAXCYCLE); the energy printed is not a converged result.",
 		fix: "Raise MAXCYCLE (e.g. MAXCYCLE 200) and help convergence: FMIXING 70 or LEVSHIFT 5 1 against oscillations, ANDERSON or BROYDEN 0.0001 50 2 to accelerate, SMEAR 0.005 for a metal; start from this run's density with GUESSP and NAME.f9 staged.",
+		recovery: "scf",
 	},
 	{
 		id: "opt-failed",
@@ -33,6 +40,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"The geometry optimisation stopped before its convergence tests were all satisfied (usually the MAXCYCLE of OPTGEOM was reached).",
 		fix: "Raise MAXCYCLE inside the OPTGEOM block (e.g. MAXCYCLE 200) and restart from the last point: add RESTART to OPTGEOM with NAME.optinfo and NAME.hessopt beside the deck (staged as OPTINFO.DAT and HESSOPT.DAT); GUESSP with NAME.f9 saves the first SCF.",
+		recovery: "optimisation",
 	},
 	{
 		id: "input-keyword",
@@ -42,6 +50,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"CRYSTAL stopped while reading the input: a keyword is misspelt, sits in the wrong input block, or a block is missing its END.",
 		fix: "Correct the keyword named in the message in NAME.d12 (spelling, and the block it belongs to: geometry, basis set, or Hamiltonian/SCF; each block closes with END), then run again.",
+		recovery: "stop",
 	},
 	{
 		id: "basis-linear-dependence",
@@ -50,6 +59,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"The overlap matrix is singular: the basis set has functions so diffuse that they become linearly dependent in the crystal.",
 		fix: "Remove or contract the most diffuse basis functions (exponents below about 0.1 bohr^-2), or let CRYSTAL drop them with LDREMO 4 in the third input block; tighter TOLINTEG (e.g. TOLINTEG 8 8 8 8 16) helps when the dependence is only near.",
+		recovery: "stop",
 	},
 	{
 		id: "memory",
@@ -58,6 +68,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 			/^\s*ERROR \*{4}.*(MEMORY|ALLOCAT|INSUFFICIENT|NOT ENOUGH)|oom[-_ ]kill|[Oo]ut of memory|OUT OF MEMORY|exceeded memory limit/,
 		cause: "The run ran out of memory.",
 		fix: "Give each rank more memory (e.g. #SBATCH --mem-per-cpu=4G) or use more nodes with fewer ranks per node; with Pcrystal/MPPcrystal more ranks also split the large arrays. Then continue from the last point (GUESSP with NAME.f9, or RESTART for an optimisation).",
+		recovery: "stop",
 	},
 	{
 		id: "integrals",
@@ -66,6 +77,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"CRYSTAL failed in the integral evaluation: the integral tolerances are too loose for this basis set and geometry.",
 		fix: "Tighten the integral tolerances in the third input block, e.g. TOLINTEG 8 8 8 8 16 (default 7 7 7 7 14), and check for very diffuse basis functions.",
+		recovery: "stop",
 	},
 	{
 		id: "walltime",
@@ -73,6 +85,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		pattern: /DUE TO TIME LIMIT|walltime \S+ exceeded|TIME LIMIT EXCEEDED|job killed: walltime/i,
 		cause: "The scheduler stopped the job when it reached its time limit.",
 		fix: `Request more walltime (e.g. #SBATCH --time=48:00:00, or a longer partition) or more ranks, and ${continueRun}.`,
+		recovery: "time-limit",
 	},
 	{
 		id: "job-cancelled",
@@ -80,6 +93,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		pattern: /\*\*\* JOB \S+ ON \S+ CANCELLED AT|scancel|job killed/i,
 		cause: "The scheduler cancelled the job (by a user or an administrator) before CRYSTAL finished.",
 		fix: `Submit again; ${continueRun}.`,
+		recovery: "stop",
 	},
 	{
 		id: "missing-guess-wavefunction",
@@ -87,6 +101,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		pattern: /forrtl: severe \(\d+\): .*unit 20\b/,
 		cause: "GUESSP asks for the wave function of an earlier run (fort.20), and there was none to read.",
 		fix: "Put the earlier run's fort.9 beside the deck as NAME.f9 (it is staged as fort.20), or remove GUESSP to start from scratch.",
+		recovery: "stop",
 	},
 	{
 		id: "missing-external-geometry",
@@ -94,6 +109,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		pattern: /forrtl: severe \(\d+\): .*unit 34\b/,
 		cause: "EXTERNAL reads the geometry from fort.34, and there was none to read.",
 		fix: "Put the geometry (fort.34 format, e.g. an earlier optimisation's NAME.gui) beside the deck as NAME.gui, or give the geometry in the deck instead of EXTERNAL.",
+		recovery: "stop",
 	},
 	{
 		id: "process-crashed",
@@ -103,6 +119,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"A CRYSTAL process crashed (a Fortran runtime error, a signal, or an MPI abort); this is most often memory.",
 		fix: "Look for a CRYSTAL ERROR line above it; otherwise give each rank more memory or use fewer ranks per node, and continue from the last point (GUESSP with NAME.f9, RESTART for an optimisation).",
+		recovery: "stop",
 	},
 	{
 		id: "crystal-error",
@@ -110,6 +127,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		pattern: /^\s*ERROR \*{4}\s*(\S+)\s*\*{4}\s*(.*?)\s*$/,
 		cause: (match) => `CRYSTAL stopped with an error in routine ${match[1]}: ${match[2]}.`,
 		fix: "Find the routine and message in the CRYSTAL manual's error list; the lines just above the error in NAME.out show the step that failed. Correct NAME.d12 and run again.",
+		recovery: "stop",
 	},
 	{
 		id: "bipo-buffer",
@@ -119,6 +137,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 			"The buffer for bielectronic integrals is too small, so CRYSTAL spills them to disk (slower, not wrong).",
 		fix: (match) =>
 			`Add BIPOSIZE ${match[1]} to the third input block (EXCHSIZE likewise if the exchange buffer is named).`,
+		recovery: "none",
 	},
 	{
 		id: "freqcalc-scf-tolerance",
@@ -127,6 +146,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"The SCF energy tolerance is looser than frequency calculations need, so the numerical Hessian may be noisy.",
 		fix: "Set TOLDEE 10 (or 11) in the SCF block.",
+		recovery: "none",
 	},
 	{
 		id: "conducting-gradient",
@@ -135,6 +155,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 		cause:
 			"The state is metallic and CRYSTAL's analytical forces for conducting states are approximate, so the optimised geometry may be slightly off.",
 		fix: "Use SMEAR (e.g. SMEAR 0.005) with a dense SHRINK net, tighten TOLDEE, and confirm the final geometry with a single-point calculation.",
+		recovery: "none",
 	},
 ];
 
@@ -145,4 +166,5 @@ export const cutOffEntry = {
 	cause:
 		"The output stops without CRYSTAL's termination line and without an error message: the run was killed from outside (scheduler, out of memory, node failure) or stopped writing.",
 	fix: `Check the scheduler's log for the reason (time limit, memory); then ${continueRun}.`,
+	recovery: "none",
 } as const;
