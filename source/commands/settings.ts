@@ -63,6 +63,7 @@ export function settingsFrom(
 		},
 		...(maxJobs !== undefined ? { maxJobs: positive(maxJobs, "--max-jobs", 1) } : {}),
 		crystalDir: flags.crystalDir ?? d.crystalDir ?? null,
+		...(d.container ? { container: d.container } : {}),
 		keepScratch: flags.keepScratch ?? false,
 		// Made on first use: a project that runs locally opens no connection.
 		remoteBackend: (job) => remote.for(job),

@@ -2,8 +2,10 @@
  * A project folder and its jobs: the decks found in it, the state store, the runner and its
  * backends. The cockpit, `run`, `status` and `stop` all work through one of these.
  */
+
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import { JobRunner } from "../runner/job-runner.js";
@@ -31,6 +33,8 @@ export interface ProjectSettings {
 	/** Jobs running at once on this machine; default: as many as fit the cores. */
 	maxJobs?: number;
 	crystalDir?: string | null;
+	/** Local jobs run CRYSTAL inside this container ([defaults] container). */
+	container?: ContainerConfig;
 	keepScratch?: boolean;
 	graceMs?: number;
 	pollMs?: number;
@@ -61,7 +65,10 @@ export class Project implements JobsController {
 		readonly store: StateStore,
 		private readonly settings: ProjectSettings,
 	) {
-		this.local = new LocalBackend({ crystalDir: settings.crystalDir ?? null });
+		this.local = new LocalBackend({
+			crystalDir: settings.crystalDir ?? null,
+			...(settings.container ? { container: settings.container } : {}),
+		});
 		this.runner = new JobRunner({
 			store,
 			backendFor: (job) => this.backendFor(job),
