@@ -24,10 +24,14 @@ const onPath = (program: string): boolean => spawnSync("sh", ["-c", `command -v 
 /** The `skip` option of a suite that needs Podman (and busybox for its image): false when both
  * are there, else why not; with CRYSTAL_TUI_REQUIRE_INFRA=1 (CI) their absence fails instead. */
 export function podmanOrSkip(): string | false {
-	const missing = [onPath("podman") ? "" : "podman", busybox() ? "" : "busybox (busybox-static)"].filter(Boolean);
+	const missing = [onPath("podman") ? "" : "podman", busybox() ? "" : "busybox (busybox-static)"].filter(
+		Boolean,
+	);
 	if (missing.length === 0) return false;
 	if (env.CRYSTAL_TUI_REQUIRE_INFRA === "1") {
-		throw new Error(`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(" and ")} not installed: .ci/run installs them`);
+		throw new Error(
+			`CRYSTAL_TUI_REQUIRE_INFRA=1 but ${missing.join(" and ")} not installed: .ci/run installs them`,
+		);
 	}
 	return `skipped: ${missing.join(" and ")} not installed (apt-get install podman runc uidmap busybox-static)`;
 }
@@ -92,8 +96,12 @@ export function ensureMockImage(): string {
 
 /** Containers (running or not) carrying crystal-tui's label, for this user. */
 export function crystalTuiContainers(): string[] {
-	const out = execFileSync("podman", ["ps", "-a", "--filter", "label=crystal-tui.run", "--format", "{{.Names}}"], {
-		encoding: "utf8",
-	});
+	const out = execFileSync(
+		"podman",
+		["ps", "-a", "--filter", "label=crystal-tui.run", "--format", "{{.Names}}"],
+		{
+			encoding: "utf8",
+		},
+	);
 	return out.split("\n").filter(Boolean);
 }
