@@ -4,6 +4,7 @@
  * there, and the CRYSTAL program (and mpirun, where the model needs one) is found inside it
  * or on the machine. Each failure says what is missing and which entry to fix; nothing starts.
  */
+import { execFile } from "node:child_process";
 import type { ContainerConfig } from "../config/container.js";
 import { mpiModelOf } from "./container.js";
 import { LaunchError, type Parallelism } from "./runner.js";
@@ -23,6 +24,25 @@ export interface ContainerCheck {
 	launcher: "mpirun" | "srun";
 	/** The entry, for messages: "[hosts.gpu] of crystal-tui.toml". */
 	where: string;
+}
+
+/** This machine, with the environment the job will have (its PATH finds the same engine). */
+export function localCheckMachine(env: NodeJS.ProcessEnv): CheckMachine {
+	return {
+		label: "this machine",
+		run: (script) =>
+			new Promise((resolve) => {
+				execFile(
+					"sh",
+					["-c", script],
+					{ env, encoding: "buffer", timeout: 120_000 },
+					(error, stdout, stderr) => {
+						const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+						resolve({ code, stdout, stderr: stderr.toString("utf8") });
+					},
+				);
+			}),
+	};
 }
 
 /** Exit statuses of the check script, one per finding. */

@@ -86,9 +86,13 @@ const rankVariables = [
 export function containerLaunch(o: ContainerLaunchOptions): ContainerScript {
 	const c = o.container;
 	const model = mpiModelOf(c.engine, o.parallelism.ranks, o.launcher);
-	const engine = [q(c.engine, "container engine"), ...c.engineOptions.map((x) => q(x, "engine option"))].join(
-		" ",
-	);
+	// The engine's warnings would land in NAME.out among CRYSTAL's own messages: errors only.
+	const quiet = isDaemonEngine(c.engine) ? ["--log-level=error"] : [];
+	const engine = [
+		q(c.engine, "container engine"),
+		...quiet,
+		...c.engineOptions.map((x) => q(x, "engine option")),
+	].join(" ");
 	const binds = c.binds.map((b) => `${b.source}:${b.target}`);
 	const image = q(c.image, "image");
 	const extra = c.options.map((x) => q(x, "container option"));

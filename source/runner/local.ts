@@ -9,14 +9,13 @@ import { join } from "node:path";
 import type { ContainerConfig } from "../config/container.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
-import { checkContainer } from "./container-check.js";
+import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
-import { LocalMachine } from "./slurm/machine.js";
 import { followFile } from "./tail.js";
 
 export interface LocalBackendOptions {
@@ -46,7 +45,12 @@ export class LocalBackend implements Backend {
 		const { container } = this.options;
 		if (container) {
 			const where = "[defaults] of the configuration";
-			return checkContainer(new LocalMachine(), { container, ...job, launcher: "mpirun", where });
+			return checkContainer(localCheckMachine(this.env), {
+				container,
+				parallelism: job.parallelism,
+				launcher: "mpirun",
+				where,
+			});
 		}
 		const program = programFor(job.parallelism);
 		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);

@@ -7,7 +7,7 @@
  * and program.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -57,6 +57,12 @@ const podman = (image: string, over: Partial<ContainerConfig> = {}): ContainerCo
 	engineOptions: ["--runtime", "runc", "--cgroup-manager", "cgroupfs"],
 	...over,
 });
+
+/** Skip reason unless /usr/bin/docker is Podman's (podman-docker). */
+const dockerIsPodman = (): string | false =>
+	/podman/i.test(spawnSync("/usr/bin/docker", ["--version"], { encoding: "utf8" }).stdout ?? "")
+		? false
+		: "skipped: podman-docker not installed (no /usr/bin/docker from Podman)";
 
 const mgo = readDeck(deck("MGO SCF"));
 /** The container of a job, named in its run folder by the job script. */
@@ -137,6 +143,27 @@ describe("podman on this machine", { skip }, () => {
 		await waitFor(`${name} to be removed`, () => !crystalTuiContainers().includes(name), 30_000);
 	});
 
+	it("runs through Podman's docker command (podman-docker) as engine docker", {
+		skip: dockerIsPodman(),
+	}, async () => {
+		// /usr/bin first: a Docker CLI elsewhere on PATH without its daemon is not the one meant.
+		const b = new LocalBackend({
+			container: podman(image, { engine: "docker", engineOptions: [] }),
+			env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}`, CRYSTAL_MOCK_DELAY: "0.001" },
+		});
+		const job = loopbackJob(projectDir, "docker", "mgo", { runner: "local" });
+		await b.preflight(job);
+		const handle = await b.launch(job, mgo);
+		assert.match(
+			readFileSync(join(handle.runDir, "job.sh"), "utf8"),
+			/^'?docker'? --log-level=error run --rm /m,
+		);
+		const end = await waitForEnd(b, handle, 60_000);
+		assert.equal(end.exit?.code, 0);
+		assert.match(readFileSync(join(job.dir, "mgo.out"), "utf8"), /== SCF ENDED/);
+		assert.ok(!crystalTuiContainers().includes(containerOf(handle)));
+	});
+
 	it("refuses to start with a clear message: engine missing, image missing, CRYSTAL not in the image", async () => {
 		const job = loopbackJob(projectDir, "checks", "mgo", { runner: "local" });
 		const refused = async (over: Partial<ContainerConfig>, pattern: RegExp) =>
@@ -173,7 +200,7 @@ describe("podman on an SSH host (rootless, as the test user)", { skip: skipSsh }
 				name: "loopback",
 				file: "test",
 				remoteRoot: `ct-container-${tag}`,
-				env: { CRYSTAL_MOCK_DELAY: "0.05" },
+				env: { CRYSTAL_MOCK_DELAY: "0.005" },
 				container: podman(image, { options: [] }),
 			}),
 			projectDir,

@@ -68,7 +68,10 @@ describe("which MPI model runs", () => {
 describe("podman and docker command lines", () => {
 	it("serial: one named, labelled, read-only container without network, the scratch folder its only writable bind", () => {
 		const { launch: line, prepare, cleanup } = launch(podman);
-		assert.match(line, /^podman --runtime runc --cgroup-manager cgroupfs run --rm -i --name "\$ctr" /);
+		assert.match(
+			line,
+			/^podman --log-level=error --runtime runc --cgroup-manager cgroupfs run --rm -i --name "\$ctr" /,
+		);
 		for (const part of [
 			'--label "crystal-tui.run=$ctr"',
 			"--network none",
@@ -115,7 +118,7 @@ describe("podman and docker command lines", () => {
 			parallelism: { ranks: 2, threads: 1 },
 			launcher: "srun",
 		});
-		assert.match(line, /^srun docker run --rm /);
+		assert.match(line, /^srun docker --log-level=error run --rm /);
 		assert.ok(line.includes("-e SLURM_PROCID"), "docker has no -e PREFIX*: the rank variables by name");
 		assert.match(prepare, /\*\) ctr_user="--user=\$\(id -u\):\$\(id -g\)"/);
 		assert.match(prepare, /\*\[Pp\]odman\*\) ctr_user=; /);
