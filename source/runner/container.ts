@@ -170,6 +170,14 @@ export function containerLaunch(o: ContainerLaunchOptions): ContainerScript {
 		${engine} rm -f "$ctr_id" > /dev/null 2>&1
 	done
 }`,
+		// A stop signals the script, not the container (the engine's client does not pass the
+		// signal on everywhere: under SLURM it dies of it): CRYSTAL inside is told directly.
+		`ctr_signal() {
+	for ctr_id in $(${engine} ps -q --filter "label=${containerLabel}=$ctr" 2>/dev/null); do
+		${engine} kill --signal TERM "$ctr_id" > /dev/null 2>&1
+	done
+}`,
+		`trap 'on_term; ctr_signal' TERM INT`,
 		// SIGKILL leaves the script no chance to remove the container: this watcher, in a session
 		// of its own (out of reach of a signal to the job's group), does it once the script is gone.
 		`if command -v setsid > /dev/null 2>&1; then

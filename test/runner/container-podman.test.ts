@@ -225,7 +225,13 @@ describe("podman on an SSH host (rootless, as the test user)", { skip: skipSsh }
 		const owners = await ssh.connection.exec(`stat -c %U ${handle.workDir}/mgo.out ${handle.workDir}/mgo.f9`);
 		assert.deepEqual(owners.trim().split("\n"), [process.env.TEST_SSH_USER, process.env.TEST_SSH_USER]);
 		await ssh.retrieve(handle, job);
-		assert.match(readFileSync(join(job.dir, "mgo.out"), "utf8"), /== SCF ENDED/);
+		const out = readFileSync(join(job.dir, "mgo.out"), "utf8");
+		assert.match(out, /== SCF ENDED/);
+		assert.doesNotMatch(
+			out,
+			/level=warning|shared mount/,
+			"NAME.out holds CRYSTAL's output, not Podman's warnings",
+		);
 		assert.equal((await ssh.connection.exec("podman ps -aq --filter label=crystal-tui.run")).trim(), "");
 	});
 
@@ -245,6 +251,10 @@ describe("podman on an SSH host (rootless, as the test user)", { skip: skipSsh }
 describe("podman on the SLURM cluster", { skip: skipSlurm }, () => {
 	let slurm: SlurmBackend;
 	let projectDir = "";
+	const left = (handle: JobHandle) =>
+		execFileSync("podman", ["ps", "-aq", "--filter", `label=crystal-tui.run=${containerOf(handle)}`], {
+			encoding: "utf8",
+		}).trim();
 
 	before(() => {
 		ensureMockImage();
@@ -277,14 +287,34 @@ describe("podman on the SLURM cluster", { skip: skipSlurm }, () => {
 			const out = readFileSync(join(job.dir, "mgo.out"), "utf8");
 			// Rank 0 alone writes the output: one copy of it, not one per container.
 			assert.equal(out.split("== SCF ENDED").length - 1, 1);
-			const left = execFileSync(
-				"podman",
-				["ps", "-aq", "--filter", `label=crystal-tui.run=${containerOf(handle)}`],
-				{
-					encoding: "utf8",
-				},
-			);
-			assert.equal(left.trim(), "");
+			assert.equal(left(handle), "");
+		}
+	});
+
+	it("scancel ends CRYSTAL in the container and removes the container", async () => {
+		const job = loopbackJob(projectDir, "stop", "mgo", { runner: "slurm" });
+		const slow = new SlurmBackend({
+			cluster: loopbackCluster({
+				env: { CRYSTAL_MOCK_DELAY: "0.2" },
+				container: podman(mockImage(), { options: [] }),
+			}),
+			projectDir,
+			followIntervalMs: 100,
+		});
+		try {
+			const handle = await slow.launch(job, mgo);
+			await waitFor("the container to run", () => {
+				try {
+					return left(handle);
+				} catch {
+					return null;
+				}
+			});
+			await slow.kill(handle, { force: false, graceMs: 15_000 });
+			await waitForEnd(slow, handle, 60_000);
+			await waitFor("the container to be removed", () => left(handle) === "", 30_000);
+		} finally {
+			await slow.close();
 		}
 	});
 });

@@ -221,6 +221,32 @@ wait`;
 		assert.ok(!script.includes("CRYSTAL executable not found"), "the host's CRYSTAL check gives way");
 		assert.match(script, /done\nctr_remove\n/, "containers removed once CRYSTAL has ended or was stopped");
 	});
+
+	it("gives a job script that is valid POSIX sh for every engine and model", () => {
+		for (const container of [podman, { ...podman, engine: "docker" as const }, apptainer]) {
+			for (const [ranks, launcher] of [
+				[1, "mpirun"],
+				[4, "mpirun"],
+				[4, "srun"],
+			] as const) {
+				const script = jobScript({
+					name: "it's $(x)",
+					jobDir: "/tmp/j",
+					runDir: "/tmp/j/r",
+					scratchRoot: null,
+					isOptimisation: false,
+					parallelism: { ranks, threads: 1 },
+					exeDir: null,
+					mpiLauncher: launcher,
+					keepScratch: false,
+					container,
+				});
+				const r = spawnSync("sh", ["-n"], { input: script, encoding: "utf8" });
+				assert.equal(r.status, 0, `${container.engine} ${ranks} ${launcher}: ${r.stderr}`);
+				if (container.engine !== "apptainer") assert.match(script, /^ctr=crystal-tui-it_s___x_-\$\$$/m);
+			}
+		}
+	});
 });
 
 describe("the container entry of the configuration", () => {
