@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ContainerConfig } from "../../source/config/container.js";
@@ -40,7 +40,7 @@ import {
 	waitFor,
 	waitForEnd,
 } from "../helpers/infra.js";
-import { deck } from "../helpers/project.js";
+import { crystalTui, deck } from "../helpers/project.js";
 
 const skip = podmanOrSkip();
 const skipSsh = skip || requireOrSkip(loopbackSshd);
@@ -162,6 +162,27 @@ describe("podman on this machine", { skip }, () => {
 		assert.equal(end.exit?.code, 0);
 		assert.match(readFileSync(join(job.dir, "mgo.out"), "utf8"), /== SCF ENDED/);
 		assert.ok(!crystalTuiContainers().includes(containerOf(handle)));
+	});
+
+	it("runs from the configuration through crystal-tui run ([defaults.container])", async () => {
+		const dir = tempDir("ctc-cli-");
+		writeFileSync(join(dir, "mgo.d12"), deck("MGO SCF"));
+		const config = (img: string) =>
+			`[defaults.container]\nengine = "podman"\nimage = "${img}"\ncrystal_dir = "${imageCrystalDir}"\noptions = ["-e", "CRYSTAL_MOCK_DELAY"]\n`;
+		writeFileSync(join(dir, "crystal-tui.toml"), config("localhost/no-such-image:1"));
+		// No CRYSTAL on this machine's PATH: the one in the image is the one that runs.
+		const env = { CRY23_EXEDIR: "", PATH: process.env.PATH ?? "" };
+		const refused = await crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir, env });
+		assert.notEqual(refused.exitCode, 0);
+		assert.match(refused.all, /container image localhost\/no-such-image:1 not found on this machine/);
+		writeFileSync(join(dir, "crystal-tui.toml"), config(image));
+		const run = await crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir, env });
+		assert.equal(run.exitCode, 0, run.all);
+		assert.match(readFileSync(join(dir, "mgo.out"), "utf8"), /== SCF ENDED/);
+		assert.match(
+			readFileSync(join(dir, ".crystal-tui/runs/mgo/job.sh"), "utf8"),
+			/ run --rm -i --name "\$ctr" /,
+		);
 	});
 
 	it("refuses to start with a clear message: engine missing, image missing, CRYSTAL not in the image", async () => {
