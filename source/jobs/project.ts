@@ -65,10 +65,7 @@ export class Project implements JobsController {
 		readonly store: StateStore,
 		private readonly settings: ProjectSettings,
 	) {
-		this.local = new LocalBackend({
-			crystalDir: settings.crystalDir ?? null,
-			...(settings.container ? { container: settings.container } : {}),
-		});
+		this.local = new LocalBackend({ crystalDir: settings.crystalDir ?? null });
 		this.runner = new JobRunner({
 			store,
 			backendFor: (job) => this.backendFor(job),
@@ -109,6 +106,7 @@ export class Project implements JobsController {
 			...(this.settings.host ? { host: this.settings.host } : {}),
 			parallelism: this.settings.parallelism,
 			keepScratch: this.settings.keepScratch ?? false,
+			...(this.settings.container ? { container: this.settings.container } : {}),
 		};
 	}
 

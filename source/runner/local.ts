@@ -25,7 +25,7 @@ export interface LocalBackendOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Where scratch folders are made; null: $CRYSTAL_TUI_SCRATCH, $TMPDIR or /tmp. */
 	scratchRoot?: string | null;
-	/** Run CRYSTAL inside this container ([defaults] container). */
+	/** Run CRYSTAL inside this container, for jobs whose spec names none. */
 	container?: ContainerConfig;
 }
 
@@ -42,7 +42,7 @@ export class LocalBackend implements Backend {
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
-		const { container } = this.options;
+		const container = job.container ?? this.options.container;
 		if (container) {
 			const where = "[defaults] of the configuration";
 			return checkContainer(localCheckMachine(this.env), {
@@ -67,7 +67,7 @@ export class LocalBackend implements Backend {
 
 	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
 		const program = programFor(job.parallelism);
-		const { container } = this.options;
+		const container = job.container ?? this.options.container;
 		// In a container CRYSTAL is inside the image (preflight looked there).
 		const found = container ? null : await findCrystal(program, this.options.crystalDir ?? null, this.env);
 		if (found && !found.dir) throw new LaunchError(found.message);
