@@ -61,6 +61,7 @@ export function settingsFrom(
 		},
 		...(maxJobs !== undefined ? { maxJobs: positive(maxJobs, "--max-jobs", 1) } : {}),
 		crystalDir: flags.crystalDir ?? d.crystalDir ?? null,
+		...(d.container ? { container: d.container } : {}),
 		keepScratch: flags.keepScratch ?? false,
 		clusters: Object.keys(config.clusters),
 	};

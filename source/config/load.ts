@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { z } from "zod";
+import { type ContainerConfig, toContainer } from "./container.js";
 import { type ClusterFile, type ConfigFile, fileSchema, type HostFile } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -34,6 +35,7 @@ export interface HostConfig {
 	env: Record<string, string>;
 	acceptNewHostKey: boolean;
 	maxJobs?: number;
+	container?: ContainerConfig;
 }
 
 export interface ClusterConfig {
@@ -56,6 +58,7 @@ export interface ClusterConfig {
 	scratchDir?: string;
 	pollIntervalSeconds: number;
 	mpiLauncher: "srun" | "mpirun";
+	container?: ContainerConfig;
 }
 
 export interface Defaults {
@@ -65,6 +68,8 @@ export interface Defaults {
 	threads?: number;
 	maxJobs?: number;
 	crystalDir?: string;
+	/** For jobs run on this machine. */
+	container?: ContainerConfig;
 }
 
 export interface Config {
@@ -203,6 +208,7 @@ function toDefaults(file: ConfigFile): Defaults {
 		threads: d.threads,
 		maxJobs: d.max_jobs,
 		crystalDir: d.crystal_dir,
+		container: d.container && toContainer(d.container),
 	};
 }
 
@@ -228,6 +234,7 @@ function toHost(name: string, file: string, h: HostFile): HostConfig {
 		env: h.env ?? {},
 		acceptNewHostKey: h.accept_new_host_key,
 		maxJobs: h.max_jobs,
+		...(h.container ? { container: toContainer(h.container) } : {}),
 	};
 }
 
@@ -251,5 +258,6 @@ function toCluster(name: string, file: string, c: ClusterFile): ClusterConfig {
 		scratchDir: c.scratch_dir,
 		pollIntervalSeconds: c.poll_interval_seconds,
 		mpiLauncher: c.mpi_launcher,
+		...(c.container ? { container: toContainer(c.container) } : {}),
 	};
 }

@@ -8,6 +8,7 @@
  * characters those tools accept, so a typo is caught here with the key named.
  */
 import { z } from "zod";
+import { containerSchema } from "./container.js";
 
 /** SLURM names (partition, account, QOS, constraint): what sbatch takes without quoting. */
 const slurmName = z
@@ -61,6 +62,8 @@ export const hostSchema = z.strictObject({
 	accept_new_host_key: z.boolean().default(false),
 	/** Jobs run at once on this host. */
 	max_jobs: positiveInt.optional(),
+	/** CRYSTAL inside a container image on this host. */
+	container: containerSchema.optional(),
 });
 
 export const clusterSchema = z.strictObject({
@@ -83,6 +86,8 @@ export const clusterSchema = z.strictObject({
 	poll_interval_seconds: z.number().min(1).max(3600).default(30),
 	/** Launcher for parallel runs inside the allocation. */
 	mpi_launcher: z.enum(["srun", "mpirun"]).default("srun"),
+	/** CRYSTAL inside a container image on the cluster's nodes. */
+	container: containerSchema.optional(),
 });
 
 export const defaultsSchema = z.strictObject({
@@ -93,6 +98,8 @@ export const defaultsSchema = z.strictObject({
 	threads: positiveInt.optional(),
 	max_jobs: positiveInt.optional(),
 	crystal_dir: noControl("crystal_dir").optional(),
+	/** CRYSTAL inside a container image, for jobs run on this machine. */
+	container: containerSchema.optional(),
 });
 
 export const fileSchema = z.strictObject({

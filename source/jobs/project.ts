@@ -4,8 +4,10 @@
  * of the supervisor (one connection per host, one squeue per cluster); the settings of a run
  * (runner, host, ranks, ...) come with each start, from the command line that asked for it.
  */
+
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
@@ -31,6 +33,8 @@ export interface ProjectSettings {
 	/** Jobs running at once on this machine; default: as many as fit the cores. */
 	maxJobs?: number;
 	crystalDir?: string | null;
+	/** Local jobs run CRYSTAL inside this container ([defaults] container). */
+	container?: ContainerConfig;
 	keepScratch?: boolean;
 	/** Start although the machine's cores are taken. */
 	oversubscribe?: boolean;
@@ -109,6 +113,7 @@ export class Project {
 			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
 			...(settings.oversubscribe ? { oversubscribe: true } : {}),
 			...(settings.env ? { env: settings.env } : {}),
+			...(settings.container ? { container: settings.container } : {}),
 		};
 	}
 

@@ -6,8 +6,10 @@
 import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ContainerConfig } from "../config/container.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
@@ -23,6 +25,8 @@ export interface LocalBackendOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Where scratch folders are made; null: $CRYSTAL_TUI_SCRATCH, $TMPDIR or /tmp. */
 	scratchRoot?: string | null;
+	/** Run CRYSTAL inside this container, for jobs whose spec names none. */
+	container?: ContainerConfig;
 }
 
 /** Where a job's script, PID record and exit record live, beside its deck. */
@@ -43,6 +47,16 @@ export class LocalBackend implements Backend {
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
+		const container = job.container ?? this.options.container;
+		if (container) {
+			const where = "[defaults] of the configuration";
+			return checkContainer(localCheckMachine(this.envOf(job)), {
+				container,
+				parallelism: job.parallelism,
+				launcher: "mpirun",
+				where,
+			});
+		}
 		const program = programFor(job.parallelism);
 		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (!found.dir) throw new LaunchError(found.message);
@@ -58,10 +72,13 @@ export class LocalBackend implements Backend {
 
 	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
 		const program = programFor(job.parallelism);
-		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
-		if (!found.dir) throw new LaunchError(found.message);
+		const container = job.container ?? this.options.container;
+		// In a container CRYSTAL is inside the image (preflight looked there).
+		const found = container ? null : await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
+		if (found && !found.dir) throw new LaunchError(found.message);
 		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
-		const mpirun = job.parallelism.ranks > 1 ? await findCrystal("mpirun", found.dir, this.envOf(job)) : null;
+		const mpirun =
+			job.parallelism.ranks > 1 ? await findCrystal("mpirun", found?.dir ?? null, this.envOf(job)) : null;
 		const runDir = runDirOf(job.dir, job.name);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
@@ -76,11 +93,12 @@ export class LocalBackend implements Backend {
 			scratchRoot: this.options.scratchRoot ?? null,
 			isOptimisation: deck.kind === "optgeom",
 			parallelism: job.parallelism,
-			exeDir: found.dir,
+			exeDir: found?.dir ?? null,
 			mpiLauncher: "mpirun",
 			...(mpirun?.dir ? { mpirun: join(mpirun.dir, "mpirun") } : {}),
 			keepScratch: job.keepScratch ?? false,
 			...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
+			...(container ? { container } : {}),
 		});
 		await writeFile(scriptPath, text, { mode: 0o700 });
 		await chmod(scriptPath, 0o700);

@@ -3,6 +3,7 @@
  * SLURM). The UI and the command line see jobs only through these events and methods.
  */
 import type { EventEmitter } from "node:events";
+import type { ContainerConfig } from "../config/container.js";
 import type { CrystalResult, Progress } from "../crystal/result.js";
 
 export type JobState =
@@ -60,6 +61,9 @@ export interface JobSpec {
 	maxJobs?: number;
 	/** May start although the cores are taken (the user asked for oversubscription). */
 	oversubscribe?: boolean;
+	/** A local job runs CRYSTAL inside this container ([defaults] container); SSH and SLURM
+	 * jobs use their host's or cluster's entry. */
+	container?: ContainerConfig;
 }
 
 /** What a run ended with. `crystal` is the parser's final result for NAME.out. */

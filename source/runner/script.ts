@@ -7,7 +7,10 @@
  * Every value from outside (paths, names, module names, environment) goes through shellQuote
  * or shellName: a file called `$(rm -rf ~).d12` is just a file name here.
  */
+
+import type { ContainerConfig } from "../config/container.js";
 import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
+import { containerLaunch } from "./container.js";
 import type { Parallelism } from "./runner.js";
 import { shellName, shellQuote } from "./shell-quote.js";
 
@@ -37,6 +40,8 @@ export interface ScriptOptions {
 	geometryFrom?: string;
 	/** Lines placed right after the shebang (#SBATCH directives), already validated. */
 	header?: string[];
+	/** Run CRYSTAL inside this container (exeDir is then ignored: the image's crystal_dir). */
+	container?: ContainerConfig;
 }
 
 /** Which executable runs: serial crystalOMP, or Pcrystal/PcrystalOMP under MPI. */
@@ -51,7 +56,18 @@ export function jobScript(o: ScriptOptions): string {
 	const program = programFor(o.parallelism);
 	const out = `${o.jobDir.replace(/\/+$/, "")}/${outputFileName(o.name)}`;
 	const serial = o.parallelism.ranks <= 1;
-	const exe = o.exeDir ? `${o.exeDir.replace(/\/+$/, "")}/${program}` : program;
+	const exeDir = o.container ? (o.container.crystalDir ?? null) : o.exeDir;
+	const exe = exeDir ? `${exeDir.replace(/\/+$/, "")}/${program}` : program;
+	const container = o.container
+		? containerLaunch({
+				container: o.container,
+				name: o.name,
+				parallelism: o.parallelism,
+				launcher: o.mpiLauncher,
+				mpirun: o.mpirun ?? "mpirun",
+				envNames: Object.keys(o.env ?? {}),
+			})
+		: null;
 	const launch = serial
 		? `"$exe" < INPUT >> "$out" 2>&1 &`
 		: o.mpiLauncher === "srun"
@@ -137,18 +153,22 @@ ${moduleLines.join("\n")}
 ${envLines.join("\n")}
 OMP_NUM_THREADS=${o.parallelism.threads}; export OMP_NUM_THREADS
 
-case "$exe" in
+${
+	container?.prepare ??
+	`case "$exe" in
 */*) [ -x "$exe" ] || { note "CRYSTAL executable not found: $exe"; code=127; finish; } ;;
 *) command -v "$exe" > /dev/null 2>&1 || { note "CRYSTAL executable ${program} not found on PATH"; code=127; finish; } ;;
-esac
+esac`
+}
 
 cd "$scratch" || { code=73; finish; }
-${launch}
+${container?.launch ?? launch}
 child=$!
 wait "$child"
 code=$?
 # A trapped SIGTERM interrupts wait before the program has ended: wait for it to finish.
 while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done
+${container?.cleanup ?? ""}
 cd "$job_dir" || true
 
 ${stageOutLines.join("\n")}

@@ -11,6 +11,7 @@ import type { ClusterConfig, HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import { outputFileName, stageIn } from "../crystal/staging.js";
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { checkContainer } from "./container-check.js";
 import { writtenSince } from "./launch-trace.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
@@ -103,7 +104,12 @@ export class SlurmBackend implements Backend {
 					);
 				}
 			}
-			const crystalDir = await this.remotePath(this.cluster.crystalDir);
+			const { container } = this.cluster;
+			const crystalDir = container ? null : await this.remotePath(this.cluster.crystalDir);
+			if (container) {
+				const check = { container, parallelism: job.parallelism, launcher: this.cluster.mpiLauncher };
+				await checkContainer(this.machine, { ...check, where: this.where() });
+			}
 			if (crystalDir) {
 				const exe = `${crystalDir.replace(/\/+$/, "")}/${programFor(job.parallelism)}`;
 				const c = await this.machine.run(`[ -x ${q(exe)} ] && [ -f ${q(exe)} ]`);
@@ -188,6 +194,7 @@ export class SlurmBackend implements Backend {
 				modules: this.cluster.modules,
 				env: this.cluster.env,
 				header: sbatchHeader(resourcesFor(job, this.cluster)),
+				...(this.cluster.container ? { container: this.cluster.container } : {}),
 			});
 			const out = `${workDir}/${outputFileName(job.name)}`;
 			const sbatch = [

@@ -11,6 +11,7 @@ import type { HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import { checkContainer } from "./container-check.js";
 import { startedWithRecord, writtenSince } from "./launch-trace.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
@@ -99,11 +100,28 @@ export class SshBackend implements Backend {
 			const root = posix.isAbsolute(this.host.remoteRoot)
 				? this.host.remoteRoot
 				: posix.join(await this.remoteHome(), this.host.remoteRoot);
-			await this.checkCrystal(job);
+			await (this.host.container ? this.checkContainer(job) : this.checkCrystal(job));
 			await this.checkSpace(root, dir);
 		} catch (error) {
 			throw asLaunchError(error);
 		}
+	}
+
+	private checkContainer(job: JobSpec): Promise<void> {
+		const container = this.host.container;
+		if (!container) return Promise.resolve();
+		const machine = {
+			label: this.host.name,
+			run: async (script: string) => {
+				const r = await this.connection.run(script);
+				// ssh's own failure (255) is the connection's, not the container's.
+				const lost = r.code === 255 ? this.connection.classify(r) : null;
+				if (lost) throw lost;
+				return r;
+			},
+		};
+		const where = `[hosts.${this.host.name}] of ${this.host.file}`;
+		return checkContainer(machine, { container, parallelism: job.parallelism, launcher: "mpirun", where });
 	}
 
 	private async checkCrystal(job: JobSpec): Promise<void> {
@@ -172,6 +190,7 @@ export class SshBackend implements Backend {
 				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 				modules: this.host.modules,
 				env: this.host.env,
+				...(this.host.container ? { container: this.host.container } : {}),
 			});
 			// The local copy of an earlier log is set aside too: the new one comes back at the end.
 			await rename(
