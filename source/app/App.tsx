@@ -13,6 +13,7 @@ import { Overlay } from "./components/Overlay.js";
 import { QueueView } from "./components/QueueView.js";
 import { ZoomedPane } from "./components/ZoomedPane.js";
 import { helpLines } from "./help-lines.js";
+import { useEverywhere } from "./hooks/use-everywhere.js";
 import { useQueue } from "./hooks/use-queue.js";
 import { keyNames } from "./keymap.js";
 import { gridLayout, outputRows } from "./layout.js";
@@ -41,6 +42,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const [ui, setUi] = useState(initialUiState);
 	const uiRef = useRef(ui);
 	const queue = useQueue(controller, ui.overlay === "queue");
+	const everywhere = useEverywhere(controller, ui.overlay === "everywhere");
 	const jobs = snapshot.jobs;
 	const now = snapshot.now;
 
@@ -61,10 +63,12 @@ export function App({ controller, store, onQuit }: AppProps) {
 
 	const overlay = useMemo(() => {
 		if (ui.overlay === "help") return { title: "Keys", lines: helpLines() };
+		if (ui.overlay === "everywhere")
+			return { title: "Every project", lines: everywhere.map((text) => ({ text, tone: "plain" as const })) };
 		if (ui.overlay === "result" && focusedJob)
 			return { title: `Result: ${focusedJob.name}`, lines: resultLines(focusedJob, width - 4) };
 		return null;
-	}, [ui.overlay, focusedJob, width]);
+	}, [ui.overlay, focusedJob, width, everywhere]);
 
 	const focusRow = Math.floor((focus - offset) / layout.columns);
 	const viewRows = ui.zoomed ? outputRows(body) : outputRows(layout.paneHeights[focusRow] ?? body);
@@ -124,6 +128,17 @@ export function App({ controller, store, onQuit }: AppProps) {
 			case "restart":
 				controller.restart(effect.jobId).catch(failed("restart"));
 				break;
+			case "queueOp": {
+				if (!controller.queueOp) break;
+				const op = effect.op;
+				controller
+					.queueOp(op, effect.jobId || undefined)
+					.then(() => {
+						if (op === "pause") store.say("queue paused or resumed: P again to switch back");
+					})
+					.catch(failed(op === "pause" ? "pause the queue of" : `${op}`));
+				break;
+			}
 			case "stop":
 			case "kill":
 				controller.stop(effect.jobId, { force: effect.kind === "kill" }).catch(failed("stop"));

@@ -37,6 +37,11 @@ export type Action =
 	| "confirmYes"
 	| "confirmNo"
 	| "queue"
+	| "earlier"
+	| "later"
+	| "hold"
+	| "pauseQueue"
+	| "everywhere"
 	| "queueDown"
 	| "queueUp"
 	| "adopt";
@@ -206,6 +211,41 @@ export const keymap: readonly Binding[] = [
 		description: "this help",
 		modes: ["grid", "zoom", "result"],
 		footer: true,
+	},
+	{
+		action: "earlier",
+		keys: ["+"],
+		label: "+",
+		description: "move the queued job earlier in the queue",
+		modes: panes,
+	},
+	{
+		action: "later",
+		keys: ["-"],
+		label: "-",
+		description: "move the queued job later in the queue",
+		modes: panes,
+	},
+	{
+		action: "hold",
+		keys: ["H"],
+		label: "H",
+		description: "hold the queued job back, or release it",
+		modes: panes,
+	},
+	{
+		action: "pauseQueue",
+		keys: ["P"],
+		label: "P",
+		description: "pause the queue (running jobs go on), or resume it",
+		modes: panes,
+	},
+	{
+		action: "everywhere",
+		keys: ["A"],
+		label: "A",
+		description: "the jobs of every project the supervisor knows",
+		modes: ["grid"],
 	},
 	{
 		action: "queue",

@@ -29,7 +29,7 @@ export interface UiState {
 	focus: number;
 	page: number;
 	zoomed: boolean;
-	overlay: "none" | "help" | "result" | "queue";
+	overlay: "none" | "help" | "result" | "queue" | "everywhere";
 	overlayScroll: number;
 	/** Row of the SLURM queue view the cursor is on. */
 	queueCursor: number;
@@ -42,6 +42,7 @@ export type Effect =
 	| { kind: "start" | "stop" | "kill" | "restart"; jobId: string }
 	| { kind: "adopt"; cluster: string; slurmJobId: string; name: string }
 	| { kind: "say"; text: string }
+	| { kind: "queueOp"; op: "up" | "down" | "hold" | "release" | "pause" | "resume"; jobId: string }
 	/** Search the job's whole log on disk (the zoomed view, when the ring holds only its end);
 	 * the line found comes back through `showMatch`. */
 	| { kind: "searchLog"; jobId: string; query: string; from: number | null; direction: "older" | "newer" }
@@ -76,7 +77,7 @@ export const initialUiState: UiState = {
 export function modeOf(state: UiState): Mode {
 	if (state.confirm) return "confirm";
 	if (state.search.editing) return "search";
-	if (state.overlay === "help") return "help";
+	if (state.overlay === "help" || state.overlay === "everywhere") return "help";
 	if (state.overlay === "result") return "result";
 	if (state.overlay === "queue") return "queue";
 	return state.zoomed ? "zoom" : "grid";
@@ -313,6 +314,20 @@ function apply(state: UiState, action: Action, context: UiContext): Step {
 			return none({ ...state, confirm: null });
 		case "queue":
 			return none({ ...state, overlay: "queue", queueCursor: 0 });
+		case "everywhere":
+			return none({ ...state, overlay: "everywhere", overlayScroll: 0 });
+		case "earlier":
+		case "later":
+		case "hold": {
+			if (!job) return none(state);
+			if (job.state !== "queued") {
+				return { state, effects: [{ kind: "say", text: `${job.name} is not queued` }] };
+			}
+			const op = action === "earlier" ? "up" : action === "later" ? "down" : job.detail === "held" ? "release" : "hold";
+			return { state, effects: [{ kind: "queueOp", op, jobId: job.id }] };
+		}
+		case "pauseQueue":
+			return { state, effects: [{ kind: "queueOp", op: "pause", jobId: "" }] };
 		case "queueDown":
 		case "queueUp": {
 			const last = Math.max(0, (context.queue?.length ?? 0) - 1);

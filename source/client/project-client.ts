@@ -25,6 +25,7 @@ import type {
 	StatusRow,
 	WireJob,
 } from "../supervisor/protocol.js";
+import { formatStatusEverywhere } from "../commands/status.js";
 import { SupervisorConnection } from "./connection.js";
 import { JobOutput } from "./job-output.js";
 
@@ -298,7 +299,13 @@ export class ProjectClient implements JobsController {
 	}
 
 	async queueOp(op: QueueOp, id?: string): Promise<void> {
-		await this.connection.request("queue", { projectDir: this.projectDir, op, ...(id ? { id } : {}) });
+		// "pause" from the cockpit's one key switches between paused and running.
+		const asked = op === "pause" && this.paused ? "resume" : op;
+		await this.connection.request("queue", { projectDir: this.projectDir, op: asked, ...(id ? { id } : {}) });
+	}
+
+	async everywhere(): Promise<string[]> {
+		return formatStatusEverywhere(await this.status(true)).replace(/\n$/, "").split("\n");
 	}
 
 	async status(everywhere = false): Promise<StatusRow[]> {

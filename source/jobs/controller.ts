@@ -73,6 +73,11 @@ export interface JobsController {
 	readonly runner: EventEmitter<RunnerEvents>;
 	/** Tells when the list of jobs changed (a deck appeared, a run started elsewhere). */
 	onJobsChanged?(listener: () => void): () => void;
+	/** Queue management (pueue's model): move a queued job, hold or release it, pause or
+	 * resume the whole queue ("pause" toggles). */
+	queueOp?(op: "up" | "down" | "hold" | "release" | "pause" | "resume", id?: string): Promise<void>;
+	/** The jobs of every project the supervisor knows, as lines for a view. */
+	everywhere?(): Promise<string[]>;
 	/** The whole SCF and optimisation history of a job's run, when it is known. */
 	history?(id: string): { scf: readonly ScfPoint[]; opt: readonly OptPoint[] } | null;
 	/** Every deck of the project, in a stable order. */
