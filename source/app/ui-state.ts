@@ -323,7 +323,14 @@ function apply(state: UiState, action: Action, context: UiContext): Step {
 			if (job.state !== "queued") {
 				return { state, effects: [{ kind: "say", text: `${job.name} is not queued` }] };
 			}
-			const op = action === "earlier" ? "up" : action === "later" ? "down" : job.detail === "held" ? "release" : "hold";
+			const op =
+				action === "earlier"
+					? "up"
+					: action === "later"
+						? "down"
+						: job.detail === "held"
+							? "release"
+							: "hold";
 			return { state, effects: [{ kind: "queueOp", op, jobId: job.id }] };
 		}
 		case "pauseQueue":

@@ -6,6 +6,7 @@
  * which re-adopts the jobs, and carries on: the output followers never depended on it.
  */
 import { EventEmitter } from "node:events";
+import { formatStatusEverywhere } from "../commands/status.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../jobs/controller.js";
 import { JobLogs } from "../jobs/job-logs.js";
 import type { SearchDirection } from "../jobs/log-search.js";
@@ -25,7 +26,6 @@ import type {
 	StatusRow,
 	WireJob,
 } from "../supervisor/protocol.js";
-import { formatStatusEverywhere } from "../commands/status.js";
 import { SupervisorConnection } from "./connection.js";
 import { JobOutput } from "./job-output.js";
 
@@ -305,7 +305,9 @@ export class ProjectClient implements JobsController {
 	}
 
 	async everywhere(): Promise<string[]> {
-		return formatStatusEverywhere(await this.status(true)).replace(/\n$/, "").split("\n");
+		return formatStatusEverywhere(await this.status(true))
+			.replace(/\n$/, "")
+			.split("\n");
 	}
 
 	async status(everywhere = false): Promise<StatusRow[]> {

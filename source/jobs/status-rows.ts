@@ -3,6 +3,7 @@
  * (the supervisor), after a check of every followed job for its end: the truth now, not the
  * last thing a cockpit saw.
  */
+import type { CrystalResult } from "../crystal/result.js";
 import type { Project } from "./project.js";
 
 export interface JobStatus {
@@ -17,6 +18,8 @@ export interface JobStatus {
 	finalEnergyHartree: number | null;
 	success: boolean | null;
 	exitCode: number | null;
+	/** The parser's whole answer for the last run (the fields of `parse --json`), once it ended. */
+	result: CrystalResult | null;
 }
 
 export async function statusRows(project: Project): Promise<JobStatus[]> {
@@ -37,6 +40,7 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,
 			success: record?.result?.success ?? null,
 			exitCode: record?.result?.exitCode ?? null,
+			result: record?.result?.crystal ?? null,
 		};
 	});
 }

@@ -153,7 +153,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	/** Everything start() checks, without starting: already running, deck and its files,
 	 * CRYSTAL found. Throws LaunchError naming the file or setting. */
 	async check(job: JobSpec): Promise<DeckInfo> {
-		if (this.isRunning(job.id)) throw new LaunchError(`${job.id} is already queued or running`);
+		if (this.queue.has(job.id)) {
+			throw new LaunchError(
+				`${job.id} is already queued: crystal-tui stop ${job.id} takes it out of the queue`,
+			);
+		}
+		if (this.isRunning(job.id)) {
+			const since = this.store.get(job.id)?.startedAt;
+			throw new LaunchError(
+				`${job.id} is already running in ${job.dir}${since ? ` (started ${new Date(since).toLocaleString()})` : ""}: stop it first, or open crystal-tui there to watch it`,
+			);
+		}
 		const backend = this.options.backendFor(job);
 		const earlier = this.store.get(job.id);
 		if (earlier?.handle && activeStates.has(earlier.state)) {

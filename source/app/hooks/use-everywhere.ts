@@ -19,7 +19,8 @@ export function useEverywhere(controller: JobsController, open: boolean): string
 		const ask = () =>
 			controller.everywhere?.().then(
 				(next) => live && setLines(next),
-				(error: unknown) => live && setLines([`cannot ask: ${error instanceof Error ? error.message : String(error)}`]),
+				(error: unknown) =>
+					live && setLines([`cannot ask: ${error instanceof Error ? error.message : String(error)}`]),
 			);
 		void ask();
 		const timer = setInterval(() => void ask(), refreshMs);
