@@ -2,8 +2,7 @@
  * The entry point: the command line to one of the modes (cockpit, run, status, stop, parse);
  * nothing else happens here.
  */
-import { readFileSync } from "node:fs";
-import { helpText, parseCommandLine } from "./command-line.js";
+import { parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runParse } from "./commands/parse.js";
 
@@ -12,13 +11,11 @@ const write = (text: string) => process.stdout.write(text);
 
 switch (line.kind) {
 	case "help":
-		write(`${helpText}\n`);
+		write(`${line.text}\n`);
 		break;
-	case "version": {
-		const manifest = new URL("../package.json", import.meta.url);
-		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
+	case "version":
+		write(`${line.version}\n`);
 		break;
-	}
 	case "error":
 		process.stderr.write(`crystal-tui: ${line.message}\n`);
 		process.exitCode = 2;
