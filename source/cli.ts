@@ -5,6 +5,7 @@
 import { parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runParse } from "./commands/parse.js";
+import { deckRefusal } from "./jobs/discover.js";
 
 const line = parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
@@ -22,9 +23,24 @@ switch (line.kind) {
 		break;
 	case "run": {
 		const [command, ...rest] = line.input;
+		const refusal = command === "run" ? await firstRefusal(rest) : null;
+		if (refusal) {
+			process.stderr.write(`crystal-tui: ${refusal}\n`);
+			process.exitCode = 2;
+			break;
+		}
 		process.exitCode =
 			command === "parse"
 				? await runParse(rest, { json: line.flags.json }, process.stdout, process.stderr)
 				: await runCommand(line.input, line.flags, write);
 	}
+}
+
+/** A deck of `run` that is not a job (see jobs/discover.ts), refused before anything opens. */
+async function firstRefusal(decks: string[]): Promise<string | null> {
+	for (const deck of decks) {
+		const refusal = await deckRefusal(process.cwd(), deck);
+		if (refusal) return refusal;
+	}
+	return null;
 }

@@ -4,6 +4,8 @@
  * are here, each refusal naming the option as typed, so that cli.ts can print it and exit 2
  * (meow's own unknown-flag check would exit from inside the parser, with its own wording).
  */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import meow from "meow";
 import type { Flags } from "./commands/dispatch.js";
 
@@ -27,6 +29,7 @@ export const helpText = `
     --max-jobs N               local jobs running at once (default: as many as fit the cores)
     --crystal-dir DIR          folder with crystalOMP/Pcrystal (default: $CRY23_EXEDIR, then PATH)
     --keep-scratch             keep the scratch folder even when a run succeeds
+    --oversubscribe            allow ranks x threads above the cores of the machine or host
     --after JOB                with run: start the decks once JOB has finished well; a deck
                                that reads EXTERNAL gets JOB's optimised geometry (JOB.gui)
 
@@ -64,6 +67,7 @@ const flagSpec = {
 	maxJobs: { type: "string" },
 	crystalDir: { type: "string" },
 	keepScratch: { type: "boolean" },
+	oversubscribe: { type: "boolean" },
 	tui: { type: "boolean" },
 	json: { type: "boolean" },
 	all: { type: "boolean" },
@@ -104,6 +108,39 @@ function checkTokens(argv: string[]): void {
 		if (flagSpec[name].type === "boolean" && value !== undefined)
 			throw new CommandLineError(`${typed} takes no value (got ${token})`);
 	}
+}
+
+export const commands = ["run", "status", "stop", "parse"] as const;
+
+const isFolder = (path: string): boolean => {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+};
+
+/** The words: a command or a project folder first; the decks of `run` each once. */
+function checkWords([first, ...rest]: string[]): void {
+	if (first === undefined || (commands as readonly string[]).includes(first)) {
+		if (first !== "run") return;
+		const seen = new Map<string, string>();
+		for (const deck of rest) {
+			// mgo.d12, mgo and ./mgo.d12 are one job: starting it twice would start it and then fail.
+			const key = resolve(deck).replace(/\.d12$/, "");
+			const earlier = seen.get(key);
+			if (earlier !== undefined)
+				throw new CommandLineError(
+					`run: ${deck} is given twice${earlier === deck ? "" : ` (also as ${earlier})`}: name each deck once`,
+				);
+			seen.set(key, deck);
+		}
+		return;
+	}
+	if (!isFolder(first))
+		throw new CommandLineError(
+			`unknown command ${JSON.stringify(first)}, and no folder of that name: the commands are ${commands.join(", ")}, or give a project folder (crystal-tui --help)`,
+		);
 }
 
 function parse(argv: string[]): CommandLine {
@@ -153,6 +190,8 @@ function parse(argv: string[]): CommandLine {
 		force: values.force === true,
 		keepScratch: values.keepScratch === true,
 	};
+	if (values.oversubscribe) flags.oversubscribe = true;
+	checkWords(cli.input);
 	const optional = {
 		runner: text("runner"),
 		host: text("host"),

@@ -65,6 +65,7 @@ export interface Defaults {
 	threads?: number;
 	maxJobs?: number;
 	crystalDir?: string;
+	oversubscribe?: boolean;
 }
 
 export interface Config {
@@ -203,6 +204,7 @@ function toDefaults(file: ConfigFile): Defaults {
 		threads: d.threads,
 		maxJobs: d.max_jobs,
 		crystalDir: d.crystal_dir,
+		oversubscribe: d.oversubscribe,
 	};
 }
 

@@ -5,12 +5,14 @@
  */
 import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
-import { findCrystal } from "./crystal-location.js";
+import { findCrystal, findMpirun } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
+import { checkCores } from "./preflight.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
@@ -38,12 +40,12 @@ export class LocalBackend implements Backend {
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
+		checkCores(job.parallelism, availableParallelism(), "this machine");
 		const program = programFor(job.parallelism);
 		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
 		if (!found.dir) throw new LaunchError(found.message);
 		if (job.parallelism.ranks > 1) {
-			const mpirun = await findCrystal("mpirun", found.dir, this.env);
-			if (!mpirun.dir) {
+			if (!(await findMpirun(found.dir, this.env))) {
 				throw new LaunchError(
 					`${job.parallelism.ranks} MPI ranks asked for, but no mpirun was found on PATH: load your MPI module, or run with --ranks 1`,
 				);
@@ -56,7 +58,7 @@ export class LocalBackend implements Backend {
 		const found = await findCrystal(program, this.options.crystalDir ?? null, this.env);
 		if (!found.dir) throw new LaunchError(found.message);
 		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
-		const mpirun = job.parallelism.ranks > 1 ? await findCrystal("mpirun", found.dir, this.env) : null;
+		const mpirun = job.parallelism.ranks > 1 ? await findMpirun(found.dir, this.env) : null;
 		const runDir = runDirOf(job.dir, job.name);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
@@ -73,7 +75,7 @@ export class LocalBackend implements Backend {
 			parallelism: job.parallelism,
 			exeDir: found.dir,
 			mpiLauncher: "mpirun",
-			...(mpirun?.dir ? { mpirun: join(mpirun.dir, "mpirun") } : {}),
+			...(mpirun ? { mpirun } : {}),
 			keepScratch: job.keepScratch ?? false,
 			...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 		});

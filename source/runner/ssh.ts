@@ -12,6 +12,7 @@ import type { DeckInfo } from "../crystal/deck.js";
 import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { startedWithRecord, writtenSince } from "./launch-trace.js";
+import { checkCores } from "./preflight.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
@@ -47,6 +48,7 @@ export class SshBackend implements Backend {
 	readonly kind = "ssh" as const;
 	readonly connection: SshConnection;
 	private home: string | null = null;
+	private cores: number | null = null;
 	private readonly host: HostConfig;
 
 	constructor(private readonly options: SshBackendOptions) {
@@ -94,11 +96,22 @@ export class SshBackend implements Backend {
 			const root = posix.isAbsolute(this.host.remoteRoot)
 				? this.host.remoteRoot
 				: posix.join(await this.remoteHome(), this.host.remoteRoot);
+			checkCores(job.parallelism, await this.coreCount(), this.host.name);
 			await this.checkCrystal(job);
 			await this.checkSpace(root, dir);
 		} catch (error) {
 			throw asLaunchError(error);
 		}
+	}
+
+	/** The host's cores, asked once (`nproc`: the cores this login may use there). */
+	private async coreCount(): Promise<number> {
+		if (this.cores) return this.cores;
+		const cores = Number((await this.connection.exec("nproc")).trim());
+		if (!Number.isSafeInteger(cores) || cores < 1)
+			throw new SshError("remote", `${this.host.name} did not report its number of cores (nproc)`);
+		this.cores = cores;
+		return cores;
 	}
 
 	private async checkCrystal(job: JobSpec): Promise<void> {
