@@ -3,10 +3,10 @@
  * so that it outlives crystal-tui, the terminal and the SSH connection crystal-tui came in on.
  * The script's process group holds CRYSTAL and every MPI rank, so a stop signals the group.
  */
-import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { findCrystal, findMpirun } from "./crystal-location.js";
@@ -82,16 +82,18 @@ export class LocalBackend implements Backend {
 		await writeFile(scriptPath, text, { mode: 0o700 });
 		await chmod(scriptPath, 0o700);
 		const launchedAt = Date.now();
-		// A plain detached spawn (setsid), unref'd: the job is not crystal-tui's child in any way
-		// that matters, and nothing of crystal-tui waits for it or kills it on exit.
-		const child = spawn("/bin/sh", [scriptPath], {
+		// Detached (its own session, setsid) and unref'd: the job is not crystal-tui's child in any
+		// way that matters; detached also turns execa's kill-on-exit cleanup off, so nothing of
+		// crystal-tui waits for it or kills it on exit. Its end is read from the exit record.
+		const child = execa("/bin/sh", [scriptPath], {
 			cwd: job.dir,
 			env: this.env,
+			extendEnv: false,
 			detached: true,
 			stdio: "ignore",
+			reject: false,
 		});
-		child.on("error", () => undefined);
-		child.unref();
+		child.nodeChildProcess.unref();
 		const pid = child.pid;
 		if (!pid) throw new LaunchError(`could not start /bin/sh for ${job.name}`);
 		await waitForFile(join(runDir, "pid"), 5000);
