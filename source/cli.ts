@@ -2,11 +2,11 @@
  * The entry point: the command line to one of the modes (cockpit, run, status, stop, parse);
  * nothing else happens here.
  */
-import { readFileSync } from "node:fs";
-import { helpText, parseCommandLine } from "./command-line.js";
+import { parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runExport } from "./commands/export.js";
 import { runParse } from "./commands/parse.js";
+import { deckRefusal } from "./jobs/discover.js";
 
 // The supervisor is this same program started detached by a client (client/start-supervisor.ts).
 if (process.argv[2] === "__supervisor") {
@@ -22,13 +22,11 @@ const write = (text: string) => process.stdout.write(text);
 
 switch (line.kind) {
 	case "help":
-		write(`${helpText}\n`);
+		write(`${line.text}\n`);
 		break;
-	case "version": {
-		const manifest = new URL("../package.json", import.meta.url);
-		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
+	case "version":
+		write(`${line.version}\n`);
 		break;
-	}
 	case "export":
 		process.exitCode = await runExport(process.argv.slice(3), process.cwd(), process.stdout, process.stderr);
 		break;
@@ -38,9 +36,24 @@ switch (line.kind) {
 		break;
 	case "run": {
 		const [command, ...rest] = line.input;
+		const refusal = command === "run" ? await firstRefusal(rest) : null;
+		if (refusal) {
+			process.stderr.write(`crystal-tui: ${refusal}\n`);
+			process.exitCode = 2;
+			break;
+		}
 		process.exitCode =
 			command === "parse"
 				? await runParse(rest, { json: line.flags.json }, process.stdout, process.stderr)
 				: await runCommand(line.input, line.flags, write);
 	}
+}
+
+/** A deck of `run` that is not a job (see jobs/discover.ts), refused before anything opens. */
+async function firstRefusal(decks: string[]): Promise<string | null> {
+	for (const deck of decks) {
+		const refusal = await deckRefusal(process.cwd(), deck);
+		if (refusal) return refusal;
+	}
+	return null;
 }

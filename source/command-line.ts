@@ -1,8 +1,12 @@
 /**
- * The command line as crystal-tui reads it: Node's own parseArgs (no dependency to load, and
- * every refusal is ours to word), with a message naming the option for anything it cannot take.
+ * The command line as crystal-tui reads it: meow parses it (kebab-case flags to camelCase,
+ * `--no-` negation, repeated flags refused, the help text); the checks meow leaves to its caller
+ * are here, each refusal naming the option as typed, so that cli.ts can print it and exit 2
+ * (meow's own unknown-flag check would exit from inside the parser, with its own wording).
  */
-import { parseArgs } from "node:util";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import meow from "meow";
 import type { Flags } from "./commands/dispatch.js";
 
 export const helpText = `
@@ -13,8 +17,10 @@ export const helpText = `
                                       every NAME.d12 deck in it is a job
     crystal-tui --demo                the same on a bundled demo, with a mock CRYSTAL
     crystal-tui run DECK... [--no-tui]  start jobs; --no-tui prints their output instead
-    crystal-tui status [--json]       the jobs of this folder and their states
-    crystal-tui stop JOB... | --all   stop jobs (SIGTERM, then SIGKILL after 10 s)
+    crystal-tui status [--json] [--all]  the jobs of this folder (--all: of every project)
+    crystal-tui stop JOB... | --all   stop jobs, queued ones too (SIGTERM, SIGKILL after 10 s)
+    crystal-tui queue up|down|top|hold|release JOB... | pause | resume
+                                      order the queue of this folder
     crystal-tui parse FILE... [--json]  read CRYSTAL outputs: energy, convergence, diagnosis
     crystal-tui export JOB --format cif|xyz|json|bands|dos [-o FILE]  a job's final structure,
                                       result, or bands/DOS as CSV, from the files in this folder
@@ -27,18 +33,20 @@ export const helpText = `
     --max-jobs N               local jobs running at once (default: as many as fit the cores)
     --crystal-dir DIR          folder with crystalOMP/Pcrystal (default: $CRY23_EXEDIR, then PATH)
     --keep-scratch             keep the scratch folder even when a run succeeds
+    --oversubscribe            allow ranks x threads above the cores of the machine or host
     --after JOB                with run: start the decks once JOB has finished well; a deck
                                that reads EXTERNAL gets JOB's optimised geometry (JOB.gui)
 
   Other options
     --no-tui                   plain prefixed lines instead of the cockpit
     --json                     machine-readable output (status, parse)
-    --all                      with stop: every running job
+    --all                      with stop: every running job; with status: every project
     --force                    with stop: SIGKILL at once
     --help, --version
 
-  Jobs keep running when crystal-tui quits, crashes or the SSH connection drops; the next
-  start in the same folder re-attaches to them. State lives in DIR/.crystal-tui/.
+  Jobs belong to the crystal-tui supervisor (started on first need, one per user): they keep
+  running, and queues go on, when crystal-tui quits, crashes or the SSH connection drops; the
+  next start shows them. State lives in DIR/.crystal-tui/.
 
   Examples
     crystal-tui run mgo.d12 --ranks 4
@@ -50,20 +58,21 @@ export const helpText = `
 
 export type CommandLine =
 	| { kind: "run"; input: string[]; flags: Flags }
-	| { kind: "help" }
-	| { kind: "version" }
+	| { kind: "help"; text: string }
+	| { kind: "version"; version: string }
 	/** A message for the user, naming the option it is about. */
 	| { kind: "error"; message: string };
 
-const options = {
+const flagSpec = {
 	demo: { type: "boolean" },
 	runner: { type: "string" },
 	host: { type: "string" },
 	ranks: { type: "string" },
 	threads: { type: "string" },
-	"max-jobs": { type: "string" },
-	"crystal-dir": { type: "string" },
-	"keep-scratch": { type: "boolean" },
+	maxJobs: { type: "string" },
+	crystalDir: { type: "string" },
+	keepScratch: { type: "boolean" },
+	oversubscribe: { type: "boolean" },
 	tui: { type: "boolean" },
 	json: { type: "boolean" },
 	all: { type: "boolean" },
@@ -73,8 +82,10 @@ const options = {
 	version: { type: "boolean" },
 } as const;
 
-/** Options that take a count; given as text, kept as text when it is not one, for the message. */
-const counts = ["ranks", "threads", "max-jobs"] as const;
+type Name = keyof typeof flagSpec;
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The option as typed on the command line (`--max-jobs`), from its camelCase key. */
+const typedNames = new Map(Object.keys(flagSpec).map((name) => [`--${kebab(name)}`, name as Name]));
 
 class CommandLineError extends Error {}
 
@@ -87,43 +98,93 @@ export function parseCommandLine(argv: string[]): CommandLine {
 	}
 }
 
-function parse(argv: string[]): CommandLine {
-	// Not strict: the tokens are checked here, so that every refusal names the option as typed.
-	const { values, positionals, tokens } = parseArgs({
-		args: argv,
-		options,
-		allowPositionals: true,
-		allowNegative: true,
-		strict: false,
-		tokens: true,
-	});
-	for (const token of tokens) {
-		if (token.kind !== "option") continue;
-		const option = options[token.name as keyof typeof options] as { type: string } | undefined;
-		// --no-X negates a switch; for an option with a value it means nothing.
-		if (!option || (option.type === "string" && token.rawName.startsWith("--no-")))
-			throw new CommandLineError(`unknown option ${token.rawName} (crystal-tui --help lists them)`);
-		// "--host --json" is a forgotten value, not a host named "--json".
-		if (
-			option.type === "string" &&
-			(token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))
-		)
-			throw new CommandLineError(`${token.rawName} needs a value`);
-		if (option.type === "boolean" && token.inlineValue)
-			throw new CommandLineError(`${token.rawName} takes no value (got ${token.rawName}=${token.value})`);
+/** Refuses what meow would take silently: an unknown option (it keeps it as a flag), a value
+ * for a switch (`--demo=yes` is read as false), `--no-` before an option with a value. */
+function checkTokens(argv: string[]): void {
+	const end = argv.indexOf("--");
+	for (const token of end === -1 ? argv : argv.slice(0, end)) {
+		// A lone "-" and negative numbers are values ("--ranks -1" is refused below, by name).
+		if (!token.startsWith("-") || token === "-" || /^-\d/.test(token)) continue;
+		const [typed = token, value] = token.split(/=(.*)/s);
+		const negated = typed.startsWith("--no-") ? typedNames.get(`--${typed.slice(5)}`) : undefined;
+		const name = typedNames.get(typed) ?? negated;
+		if (!name || (negated && flagSpec[negated].type !== "boolean"))
+			throw new CommandLineError(`unknown option ${typed} (crystal-tui --help lists them)`);
+		if (flagSpec[name].type === "boolean" && value !== undefined)
+			throw new CommandLineError(`${typed} takes no value (got ${token})`);
 	}
-	if (values.help) return { kind: "help" };
-	if (values.version) return { kind: "version" };
-	const text = (name: keyof typeof options) => {
+}
+
+export const commands = ["run", "status", "stop", "queue", "parse", "export"] as const;
+
+const isFolder = (path: string): boolean => {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+};
+
+/** The words: a command or a project folder first; the decks of `run` each once. */
+function checkWords([first, ...rest]: string[]): void {
+	if (first === undefined || (commands as readonly string[]).includes(first)) {
+		if (first !== "run") return;
+		const seen = new Map<string, string>();
+		for (const deck of rest) {
+			// mgo.d12, mgo and ./mgo.d12 are one job: starting it twice would start it and then fail.
+			const key = resolve(deck).replace(/\.d12$/, "");
+			const earlier = seen.get(key);
+			if (earlier !== undefined)
+				throw new CommandLineError(
+					`run: ${deck} is given twice${earlier === deck ? "" : ` (also as ${earlier})`}: name each deck once`,
+				);
+			seen.set(key, deck);
+		}
+		return;
+	}
+	if (!isFolder(first))
+		throw new CommandLineError(
+			`unknown command ${JSON.stringify(first)}, and no folder of that name: the commands are ${commands.join(", ")}, or give a project folder (crystal-tui --help)`,
+		);
+}
+
+function parse(argv: string[]): CommandLine {
+	checkTokens(argv);
+	let cli: ReturnType<typeof meow<typeof flagSpec>>;
+	try {
+		cli = meow({
+			importMeta: import.meta,
+			argv,
+			help: helpText,
+			description: false,
+			flags: flagSpec,
+			// Help, version and unknown options are answered by the caller, not by process.exit here.
+			autoHelp: false,
+			autoVersion: false,
+			allowUnknownFlags: true,
+			// A switch not given stays absent, so the configuration can fill it.
+			booleanDefault: undefined,
+		});
+	} catch (error) {
+		// meow's own refusal of a repeated option: "The flag --host can only be set once."
+		throw new CommandLineError((error as Error).message.replace(/^The flag /, "").replace(/\.$/, ""));
+	}
+	const values = cli.flags;
+	if (values.help) return { kind: "help", text: cli.help };
+	if (values.version) return { kind: "version", version: String(cli.pkg.version) };
+	const text = (name: Name): string | undefined => {
 		const value = values[name];
-		return typeof value === "string" ? value : undefined;
+		if (typeof value !== "string") return undefined;
+		// "--host --json" and "--host=" leave the option empty: a forgotten value, not a host "".
+		if (value === "") throw new CommandLineError(`--${kebab(name)} needs a value`);
+		return value;
 	};
-	const count = (name: (typeof counts)[number]): number | undefined => {
+	const count = (name: "ranks" | "threads" | "maxJobs"): number | undefined => {
 		const value = text(name);
 		if (value === undefined) return undefined;
 		const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
 		if (!Number.isSafeInteger(n) || n < 1)
-			throw new CommandLineError(`--${name} ${value}: expected a whole number of at least 1`);
+			throw new CommandLineError(`--${kebab(name)} ${value}: expected a whole number of at least 1`);
 		return n;
 	};
 	const flags: Flags = {
@@ -132,18 +193,20 @@ function parse(argv: string[]): CommandLine {
 		json: values.json === true,
 		all: values.all === true,
 		force: values.force === true,
-		keepScratch: values["keep-scratch"] === true,
+		keepScratch: values.keepScratch === true,
 	};
+	if (values.oversubscribe) flags.oversubscribe = true;
+	checkWords(cli.input);
 	const optional = {
 		runner: text("runner"),
 		host: text("host"),
 		ranks: count("ranks"),
 		threads: count("threads"),
-		maxJobs: count("max-jobs"),
-		crystalDir: text("crystal-dir"),
+		maxJobs: count("maxJobs"),
+		crystalDir: text("crystalDir"),
 		after: text("after"),
 	};
 	for (const [key, value] of Object.entries(optional))
 		if (value !== undefined) Object.assign(flags, { [key]: value });
-	return { kind: "run", input: positionals, flags };
+	return { kind: "run", input: cli.input, flags };
 }

@@ -58,10 +58,14 @@ test("anything it cannot take is refused with a message naming the option", () =
 		assert.match(errorOf(["--ranks", bad].filter(Boolean)), /--ranks/);
 	}
 	assert.match(errorOf(["--max-jobs=0"]), /--max-jobs 0: expected a whole number of at least 1/);
+	assert.match(errorOf(["--maxJobs", "2"]), /unknown option --maxJobs/);
+	assert.match(errorOf(["--host", "a", "--host", "b"]), /--host can only be set once/);
 });
 
 test("help and version", () => {
-	assert.equal(parseCommandLine(["run", "x.d12", "--help"]).kind, "help");
+	const help = parseCommandLine(["run", "x.d12", "--help"]);
+	assert.equal(help.kind, "help");
+	assert.match(help.kind === "help" ? help.text : "", /^ {2}Usage\n {4}crystal-tui \[DIR\]/m);
 	assert.equal(parseCommandLine(["--version"]).kind, "version");
 });
 
@@ -71,6 +75,10 @@ test("the program says what it refused, exits 2 and starts nothing", async () =>
 		const result = await crystalTui(["run", "mgo.d12", "--no-tui", "--threads", "many"], { cwd: dir });
 		assert.equal(result.exitCode, 2);
 		assert.match(result.all, /^crystal-tui: --threads many: expected a whole number of at least 1$/m);
+		await assert.rejects(readFile(join(dir, "mgo.out")), "no job was started");
+		const unknown = await crystalTui(["run", "mgo.d12", "--no-tui", "--rank", "2"], { cwd: dir });
+		assert.equal(unknown.exitCode, 2);
+		assert.match(unknown.all, /^crystal-tui: unknown option --rank \(crystal-tui --help lists them\)$/m);
 		await assert.rejects(readFile(join(dir, "mgo.out")), "no job was started");
 		const version = await crystalTui(["--version"], { cwd: dir });
 		const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {

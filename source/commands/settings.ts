@@ -14,6 +14,7 @@ export interface CommonFlags {
 	maxJobs?: number;
 	crystalDir?: string;
 	keepScratch?: boolean;
+	oversubscribe?: boolean;
 }
 
 const runnerKinds: RunnerKind[] = ["local", "ssh", "slurm"];
@@ -40,6 +41,14 @@ export function settingsFrom(
 	if (!runnerKinds.includes(runner)) {
 		throw new LaunchError(`--runner ${flags.runner}: expected one of ${runnerKinds.join(", ")}`);
 	}
+	// A host that names no entry is a typo: running on this machine instead would hide it.
+	const known =
+		runner === "slurm"
+			? config.clusters[host ?? ""]
+			: runner === "ssh"
+				? config.hosts[host ?? ""]
+				: (config.clusters[host ?? ""] ?? config.hosts[host ?? ""]);
+	if (host && !known) throw new LaunchError(unknownHost(host, runner, config, flags.host === undefined));
 	if (runner !== "local" && !host) {
 		throw new LaunchError(
 			`--runner ${runner} needs --host NAME (a [hosts.NAME] or [clusters.NAME] of crystal-tui.toml)`,
@@ -58,6 +67,7 @@ export function settingsFrom(
 		parallelism: {
 			ranks: positive(flags.ranks ?? d.ranks, "--ranks", 1),
 			threads: positive(flags.threads ?? d.threads, "--threads", 1),
+			...((flags.oversubscribe ?? d.oversubscribe) ? { oversubscribe: true } : {}),
 		},
 		...(maxJobs !== undefined ? { maxJobs: positive(maxJobs, "--max-jobs", 1) } : {}),
 		crystalDir: flags.crystalDir ?? d.crystalDir ?? null,
@@ -65,4 +75,16 @@ export function settingsFrom(
 		keepScratch: flags.keepScratch ?? false,
 		clusters: Object.keys(config.clusters),
 	};
+}
+
+function unknownHost(host: string, runner: RunnerKind, config: Config, fromConfig: boolean): string {
+	const names = (kind: "hosts" | "clusters") => Object.keys(config[kind]).join(", ") || "none";
+	const entry =
+		runner === "slurm"
+			? `[clusters.${host}]`
+			: runner === "ssh"
+				? `[hosts.${host}]`
+				: `[hosts.${host}] or [clusters.${host}]`;
+	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
+	return `${fromConfig ? "defaults.host = " : "--host "}${host}: no ${entry} in ${files} (known hosts: ${names("hosts")}; known clusters: ${names("clusters")})`;
 }

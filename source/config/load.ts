@@ -70,6 +70,7 @@ export interface Defaults {
 	crystalDir?: string;
 	/** For jobs run on this machine. */
 	container?: ContainerConfig;
+	oversubscribe?: boolean;
 }
 
 export interface Config {
@@ -209,6 +210,7 @@ function toDefaults(file: ConfigFile): Defaults {
 		maxJobs: d.max_jobs,
 		crystalDir: d.crystal_dir,
 		container: d.container && toContainer(d.container),
+		oversubscribe: d.oversubscribe,
 	};
 }
 

@@ -26,7 +26,8 @@ const noControl = (what: string) =>
 	z.string().regex(/^[^\0-\x1f\x7f]*$/, `${what} must not contain a newline or control character`);
 const env = z.record(envName, z.string());
 const modules = z.array(noControl("a module name").min(1));
-const positiveInt = z.number().int().positive();
+// min(1), not positive(): the message then says "at least 1", the smallest value it takes.
+const positiveInt = z.number().int().min(1);
 
 /** `ssh -o Key=Value`: option names are letters only; the value is one line. */
 const sshOptions = z.record(
@@ -100,6 +101,8 @@ export const defaultsSchema = z.strictObject({
 	crystal_dir: noControl("crystal_dir").optional(),
 	/** CRYSTAL inside a container image, for jobs run on this machine. */
 	container: containerSchema.optional(),
+	/** Allow ranks x threads above the cores of the machine or host (--oversubscribe). */
+	oversubscribe: z.boolean().optional(),
 });
 
 export const fileSchema = z.strictObject({

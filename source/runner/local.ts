@@ -3,16 +3,18 @@
  * so that it outlives crystal-tui, the terminal and the SSH connection crystal-tui came in on.
  * The script's process group holds CRYSTAL and every MPI rank, so a stop signals the group.
  */
-import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import type { ContainerConfig } from "../config/container.js";
 import type { DeckInfo } from "../crystal/deck.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer, localCheckMachine } from "./container-check.js";
-import { findCrystal } from "./crystal-location.js";
+import { findCrystal, findMpirun } from "./crystal-location.js";
 import { parseExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
+import { checkCores } from "./preflight.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
@@ -47,6 +49,7 @@ export class LocalBackend implements Backend {
 	}
 
 	async preflight(job: JobSpec): Promise<void> {
+		checkCores(job.parallelism, availableParallelism(), "this machine");
 		const container = job.container ?? this.options.container;
 		if (container) {
 			const where = "[defaults] of the configuration";
@@ -61,8 +64,7 @@ export class LocalBackend implements Backend {
 		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (!found.dir) throw new LaunchError(found.message);
 		if (job.parallelism.ranks > 1) {
-			const mpirun = await findCrystal("mpirun", found.dir, this.envOf(job));
-			if (!mpirun.dir) {
+			if (!(await findMpirun(found.dir, this.envOf(job)))) {
 				throw new LaunchError(
 					`${job.parallelism.ranks} MPI ranks asked for, but no mpirun was found on PATH: load your MPI module, or run with --ranks 1`,
 				);
@@ -77,8 +79,7 @@ export class LocalBackend implements Backend {
 		const found = container ? null : await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (found && !found.dir) throw new LaunchError(found.message);
 		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
-		const mpirun =
-			job.parallelism.ranks > 1 ? await findCrystal("mpirun", found?.dir ?? null, this.envOf(job)) : null;
+		const mpirun = job.parallelism.ranks > 1 ? await findMpirun(found?.dir ?? "", this.envOf(job)) : null;
 		const runDir = runDirOf(job.dir, job.name);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
@@ -95,7 +96,7 @@ export class LocalBackend implements Backend {
 			parallelism: job.parallelism,
 			exeDir: found?.dir ?? null,
 			mpiLauncher: "mpirun",
-			...(mpirun?.dir ? { mpirun: join(mpirun.dir, "mpirun") } : {}),
+			...(mpirun ? { mpirun } : {}),
 			keepScratch: job.keepScratch ?? false,
 			...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
 			...(container ? { container } : {}),
@@ -103,16 +104,18 @@ export class LocalBackend implements Backend {
 		await writeFile(scriptPath, text, { mode: 0o700 });
 		await chmod(scriptPath, 0o700);
 		const launchedAt = Date.now();
-		// A plain detached spawn (setsid), unref'd: the job is not crystal-tui's child in any way
-		// that matters, and nothing of crystal-tui waits for it or kills it on exit.
-		const child = spawn("/bin/sh", [scriptPath], {
+		// Detached (its own session, setsid) and unref'd: the job is not crystal-tui's child in any
+		// way that matters; detached also turns execa's kill-on-exit cleanup off, so nothing of
+		// crystal-tui waits for it or kills it on exit. Its end is read from the exit record.
+		const child = execa("/bin/sh", [scriptPath], {
 			cwd: job.dir,
 			env: this.envOf(job),
+			extendEnv: false,
 			detached: true,
 			stdio: "ignore",
+			reject: false,
 		});
-		child.on("error", () => undefined);
-		child.unref();
+		child.nodeChildProcess.unref();
 		const pid = child.pid;
 		if (!pid) throw new LaunchError(`could not start /bin/sh for ${job.name}`);
 		await waitForFile(join(runDir, "pid"), 5000);

@@ -1,12 +1,15 @@
 /**
  * Checks every backend shares before anything is started: the deck is there and readable, and
  * the files it says it reads exist (GUESSP needs NAME.f9, EXTERNAL needs NAME.gui, an
- * optimisation RESTART needs NAME.optinfo). Each failure names the file and the fix.
+ * optimisation RESTART needs NAME.optinfo), and the job fits the cores it runs on. Each failure
+ * names the file or the value and the fix.
  */
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ClusterConfig } from "../config/load.js";
 import { type DeckInfo, readDeck } from "../crystal/deck.js";
-import { LaunchError } from "./runner.js";
+import { coresOf } from "./queue.js";
+import { type JobSpec, LaunchError, type Parallelism } from "./runner.js";
 
 const exists = async (path: string): Promise<boolean> => {
 	try {
@@ -53,4 +56,31 @@ export async function checkDeck(dir: string, name: string, geometryFrom?: string
 		);
 	}
 	return deck;
+}
+
+/**
+ * Ranks x threads against the cores of the machine the job runs on: 99,999 ranks on a 2-core
+ * machine would leave it unusable, with processes that outlive crystal-tui. More than the
+ * cores runs only when asked for explicitly (`--oversubscribe`, `oversubscribe = true`).
+ */
+export function checkCores(parallelism: Parallelism, cores: number, where: string): void {
+	const asked = coresOf(parallelism);
+	if (asked <= cores || parallelism.oversubscribe) return;
+	throw new LaunchError(
+		`--ranks ${parallelism.ranks} x --threads ${parallelism.threads} = ${asked} cores, but ${where} has ${cores}: lower --ranks or --threads, or pass --oversubscribe (config: oversubscribe = true) to run more processes than cores`,
+	);
+}
+
+/** Ranks and threads against the cluster entry's ntasks and cpus_per_task, the most a job of
+ * that entry may ask for: sbatch would ask for more than the entry allows, and SLURM queue it or refuse it later. */
+export function checkAllocation(job: JobSpec, cluster: ClusterConfig, where: string): void {
+	const { ranks, threads } = job.parallelism;
+	const over = (asked: number, flag: string, limit: number | undefined, key: string) => {
+		if (limit !== undefined && asked > limit)
+			throw new LaunchError(
+				`${flag} ${asked} is more than ${key} = ${limit} in ${where}: lower ${flag}, or raise ${key} there`,
+			);
+	};
+	over(ranks, "--ranks", cluster.ntasks, "ntasks");
+	over(threads, "--threads", cluster.cpusPerTask, "cpus_per_task");
 }

@@ -27,6 +27,8 @@ export interface Parallelism {
 	ranks: number;
 	/** OMP_NUM_THREADS per rank. */
 	threads: number;
+	/** Run even when ranks x threads exceed the cores (--oversubscribe). */
+	oversubscribe?: boolean;
 }
 
 /** Everything needed to launch one deck. */

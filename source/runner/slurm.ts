@@ -13,6 +13,7 @@ import { outputFileName, stageIn } from "../crystal/staging.js";
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer } from "./container-check.js";
 import { writtenSince } from "./launch-trace.js";
+import { checkAllocation } from "./preflight.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
@@ -88,6 +89,7 @@ export class SlurmBackend implements Backend {
 
 	async preflight(job: JobSpec): Promise<void> {
 		try {
+			checkAllocation(job, this.cluster, this.where());
 			const r = await this.machine.run("command -v sbatch > /dev/null && command -v squeue > /dev/null");
 			if (r.code !== 0) {
 				if (this.ssh) this.ssh.connection.check({ ...r, code: r.code === 1 || r.code === 127 ? 0 : r.code });

@@ -13,6 +13,7 @@ import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer } from "./container-check.js";
 import { startedWithRecord, writtenSince } from "./launch-trace.js";
+import { checkCores } from "./preflight.js";
 import { type JobSpec, LaunchError } from "./runner.js";
 import { jobScript, programFor } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
@@ -48,6 +49,7 @@ export class SshBackend implements Backend {
 	readonly kind = "ssh" as const;
 	readonly connection: SshConnection;
 	private home: string | null = null;
+	private cores: number | null = null;
 	private readonly host: HostConfig;
 
 	constructor(private readonly options: SshBackendOptions) {
@@ -100,6 +102,7 @@ export class SshBackend implements Backend {
 			const root = posix.isAbsolute(this.host.remoteRoot)
 				? this.host.remoteRoot
 				: posix.join(await this.remoteHome(), this.host.remoteRoot);
+			checkCores(job.parallelism, await this.coreCount(), this.host.name);
 			await (this.host.container ? this.checkContainer(job) : this.checkCrystal(job));
 			await this.checkSpace(root, dir);
 		} catch (error) {
@@ -122,6 +125,16 @@ export class SshBackend implements Backend {
 		};
 		const where = `[hosts.${this.host.name}] of ${this.host.file}`;
 		return checkContainer(machine, { container, parallelism: job.parallelism, launcher: "mpirun", where });
+	}
+
+	/** The host's cores, asked once (`nproc`: the cores this login may use there). */
+	private async coreCount(): Promise<number> {
+		if (this.cores) return this.cores;
+		const cores = Number((await this.connection.exec("nproc")).trim());
+		if (!Number.isSafeInteger(cores) || cores < 1)
+			throw new SshError("remote", `${this.host.name} did not report its number of cores (nproc)`);
+		this.cores = cores;
+		return cores;
 	}
 
 	private async checkCrystal(job: JobSpec): Promise<void> {

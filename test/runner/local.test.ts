@@ -119,7 +119,10 @@ describe("hostile file names", () => {
 describe("stop", () => {
 	test("stop leaves no process of the job, MPI ranks included", async () => {
 		const dir = await project({ "slow.d12": deck("MgO bulk") });
-		const running = crystalTui(["run", "slow.d12", "--no-tui", "--ranks", "3"], { cwd: dir, delay: 0.2 });
+		const running = crystalTui(["run", "slow.d12", "--no-tui", "--ranks", "3", "--oversubscribe"], {
+			cwd: dir,
+			delay: 0.2,
+		});
 		const pgid = await eventually("the job's PID record", async () =>
 			existsSync(join(runDir(dir, "slow"), "pid")) ? readPid(dir, "slow") : false,
 		);

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import Spinner from "ink-spinner";
 import type { ReactNode } from "react";
 import type { QueueJob, QueueListing } from "../../jobs/controller.js";
 import { clip, displayLine } from "../format.js";
@@ -85,7 +86,14 @@ export function QueueView({ listing, error, cursor, width, height }: Props) {
 			<>
 				{title("")}
 				<Text color={error ? theme.color("red") : undefined} wrap="truncate">
-					{error ? `cannot list SLURM jobs: ${error}` : "asking SLURM for your jobs…"}
+					{error ? (
+						`cannot list SLURM jobs: ${error}`
+					) : (
+						// squeue over ssh can take seconds: a live spinner says it is being asked.
+						<>
+							<Spinner type="dots" /> asking SLURM for your jobs…
+						</>
+					)}
 				</Text>
 			</>,
 		);

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import Spinner from "ink-spinner";
 import { formatDuration } from "../format.js";
 import { clockTickMs, type JobView } from "../store.js";
 import { spinnerFrames, stateMarks, useTheme } from "../theme.js";
@@ -19,8 +20,12 @@ export function stateMark(job: JobView, now: number): string {
 
 /**
  * The pane's title band: job name, runner, state (spinning while it runs), elapsed time, and the
- * "ended unseen" mark. The band also separates the pane from the one above it; the focused
- * pane's band stands out.
+ * "ended unseen" mark. A job that is starting (connecting to its host, sending its inputs,
+ * submitting) gets ink-spinner's own 80 ms animation: those seconds are when a user waits and
+ * watches, and they end. A running job's mark turns with the once-a-second clock instead, which
+ * the band redraws anyway for the elapsed time: hours of jobs cost no extra frames.
+ *
+ * The band also separates the pane from the one above it; the focused pane's band stands out.
  */
 export function TitleLine({ job, width, focused, now }: Props) {
 	const theme = useTheme();
@@ -38,7 +43,10 @@ export function TitleLine({ job, width, focused, now }: Props) {
 	return (
 		<Box width={width} height={1} backgroundColor={band.backgroundColor}>
 			<Text wrap="truncate" color={band.color} inverse={band.inverse}>
-				<Text color={stateColor}> {stateMark(job, now)} </Text>
+				<Text color={stateColor}>
+					{" "}
+					{job.state === "starting" ? <Spinner type="dots" /> : stateMark(job, now)}{" "}
+				</Text>
 				<Text bold>{job.name}</Text> {where} <Text color={stateColor}>{stateText}</Text>
 				{elapsed}
 				{unseen ? (

@@ -2,7 +2,7 @@
  * Where SLURM commands run: this machine (crystal-tui on a login node) or a login node reached
  * through an ssh connection. Both take a POSIX sh script whose values are already quoted.
  */
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 import type { RunOptions, RunResult, SshConnection } from "../ssh/connection.js";
 import { firstLine } from "../ssh/errors.js";
 
@@ -17,24 +17,23 @@ export interface Machine {
 export class LocalMachine implements Machine {
 	readonly label = "this machine";
 
-	run(script: string, options: RunOptions = {}): Promise<RunResult> {
-		return new Promise((resolve, reject) => {
-			const child = spawn("sh", ["-c", script], { stdio: "pipe" });
-			const out: Buffer[] = [];
-			let err = "";
-			const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : null;
-			child.stdout.on("data", (d: Buffer) => out.push(d));
-			child.stderr.on("data", (d: Buffer) => {
-				err += d.toString("utf8");
-			});
-			child.on("error", reject);
-			child.on("close", (code) => {
-				if (timer) clearTimeout(timer);
-				resolve({ code, stdout: Buffer.concat(out), stderr: err });
-			});
-			child.stdin.on("error", () => {});
-			child.stdin.end(options.input ?? "");
+	/** sbatch, squeue, scontrol, sacct, scancel: a timeout ends sh with SIGTERM, then SIGKILL
+	 * if it does not go (execa's escalation). */
+	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
+		const r = await execa("sh", ["-c", script], {
+			input: options.input ?? "",
+			encoding: "buffer",
+			stripFinalNewline: false,
+			reject: false,
+			...(options.timeoutMs ? { timeout: options.timeoutMs, forceKillAfterDelay: 2000 } : {}),
 		});
+		if (r.exitCode === undefined && !r.signal && !r.timedOut)
+			throw new Error(`sh could not be started: ${r.shortMessage}`);
+		return {
+			code: r.exitCode ?? null,
+			stdout: Buffer.from(r.stdout),
+			stderr: Buffer.from(r.stderr).toString("utf8"),
+		};
 	}
 
 	async exec(script: string, options: RunOptions = {}, what = "a command"): Promise<string> {

@@ -8,10 +8,13 @@
  * quoted by the caller with shellQuote, and the script itself is quoted once more for the
  * remote login shell.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+// Only the type: execa starts the process, and its Node ChildProcess (three pipes, the events
+// follow.ts and transfer.ts listen to) is what spawn() hands over.
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmodSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { shellQuote } from "../shell-quote.js";
 import { classifySshFailure, firstLine, SshError } from "./errors.js";
 
@@ -113,41 +116,39 @@ export class SshConnection {
 		chmodSync(this.controlDir, 0o700);
 	}
 
-	/** Starts `sh -c SCRIPT` on the host; the caller owns the streams. */
+	/** Starts `sh -c SCRIPT` on the host; the caller owns the streams. Nothing is buffered
+	 * (a followed NAME.out streams for hours); ssh is ended when crystal-tui exits. */
 	spawn(script: string): ChildProcessWithoutNullStreams {
 		this.ensureControlDir();
-		return spawn("ssh", [...this.argv(), `sh -c ${shellQuote(script)}`], { stdio: "pipe" });
+		const child = execa("ssh", [...this.argv(), `sh -c ${shellQuote(script)}`], {
+			stdin: "pipe",
+			buffer: false,
+			reject: false,
+		});
+		return child.nodeChildProcess as ChildProcessWithoutNullStreams;
 	}
 
-	/** Runs a script and collects its output, whatever its exit status. */
-	run(script: string, options: RunOptions = {}): Promise<RunResult> {
-		return new Promise((resolve, reject) => {
-			const child = this.spawn(script);
-			const out: Buffer[] = [];
-			let err = "";
-			let timer: NodeJS.Timeout | null = null;
-			if (options.timeoutMs) timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs);
-			child.stdout.on("data", (d: Buffer) => out.push(d));
-			child.stderr.on("data", (d: Buffer) => {
-				err += d.toString("utf8");
-			});
-			child.on("error", (e) => {
-				if (timer) clearTimeout(timer);
-				reject(
-					(e as NodeJS.ErrnoException).code === "ENOENT"
-						? new SshError("unreachable", "the OpenSSH client (ssh) is not installed on this machine")
-						: e,
-				);
-			});
-			child.on("close", (code) => {
-				if (timer) clearTimeout(timer);
-				resolve({ code, stdout: Buffer.concat(out), stderr: err });
-			});
-			child.stdin.on("error", () => {
-				// The remote side may exit before reading all its input; its status tells.
-			});
-			child.stdin.end(options.input ?? "");
+	/** Runs a script and collects its output, whatever its exit status. A timeout ends ssh with
+	 * SIGTERM, then SIGKILL if it does not go (execa's escalation). */
+	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
+		this.ensureControlDir();
+		const result = await execa("ssh", [...this.argv(), `sh -c ${shellQuote(script)}`], {
+			input: options.input ?? "",
+			encoding: "buffer",
+			stripFinalNewline: false,
+			reject: false,
+			...(options.timeoutMs ? { timeout: options.timeoutMs, forceKillAfterDelay: 2000 } : {}),
 		});
+		if (result.code === "ENOENT")
+			throw new SshError("unreachable", "the OpenSSH client (ssh) is not installed on this machine");
+		// A failure to start at all (not an exit status) is no SSH message to classify.
+		if (result.exitCode === undefined && !result.signal && !result.timedOut)
+			throw new Error(`ssh could not be started: ${result.shortMessage}`);
+		return {
+			code: result.exitCode ?? null,
+			stdout: Buffer.from(result.stdout),
+			stderr: Buffer.from(result.stderr).toString("utf8"),
+		};
 	}
 
 	/** Runs a script and returns its stdout; throws an SshError saying what failed. */
@@ -184,11 +185,8 @@ export class SshConnection {
 		await this.control("exit");
 	}
 
-	private control(command: "check" | "exit"): Promise<number | null> {
-		return new Promise((resolve) => {
-			const child = spawn("ssh", this.argv(["-O", command]), { stdio: "ignore" });
-			child.on("error", () => resolve(null));
-			child.on("close", (code) => resolve(code));
-		});
+	private async control(command: "check" | "exit"): Promise<number | null> {
+		const result = await execa("ssh", this.argv(["-O", command]), { stdio: "ignore", reject: false });
+		return result.exitCode ?? null;
 	}
 }

@@ -4,9 +4,9 @@
  * modification times are kept, and a whole set of files costs one round trip. A file that is
  * already on the other side with the same size and modification time is not sent again.
  */
-import { spawn } from "node:child_process";
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { execa } from "execa";
 import { shellQuote as q } from "../shell-quote.js";
 import type { SshConnection } from "./connection.js";
 import { firstLine, SshError } from "./errors.js";
@@ -65,14 +65,8 @@ export async function upload(
 	const send = present.filter((n) => !same(local.get(n), remote.get(n)));
 	if (send.length === 0) return [];
 	const remoteScript = `mkdir -p -- ${q(remoteDir)} && exec tar -x -f - --no-same-owner --no-same-permissions -C ${q(remoteDir)}`;
-	await pipe(
-		spawn("tar", ["-c", "-f", "-", "-C", localDir, "--", ...send.map((n) => `./${n}`)], {
-			stdio: ["ignore", "pipe", "pipe"],
-		}),
-		conn,
-		remoteScript,
-		"upload",
-	);
+	const pack = packTar(["-c", "-f", "-", "-C", localDir, "--", ...send.map((n) => `./${n}`)]);
+	await pipe(pack, conn, remoteScript, "upload");
 	return send;
 }
 
@@ -94,11 +88,9 @@ export async function download(
 	const script = `cd -- ${q(remoteDir)} && exec tar -c -f - -- ${fetch.map((n) => q(`./${n}`)).join(" ")}`;
 	const remoteTar = conn.spawn(script);
 	remoteTar.stdin.end();
-	const localTar = spawn("tar", ["-x", "-f", "-", "--no-same-owner", "-C", localDir], {
-		stdio: ["pipe", "ignore", "pipe"],
-	});
-	remoteTar.stdout.pipe(localTar.stdin);
-	const [r, l] = await Promise.all([finished(remoteTar), finished(localTar)]);
+	const unpack = unpackTar(["-x", "-f", "-", "--no-same-owner", "-C", localDir]);
+	remoteTar.stdout.pipe(unpack.stdin);
+	const [r, l] = await Promise.all([finished(remoteTar), outcome(unpack)]);
 	if (r.code !== 0) {
 		throw (
 			conn.classify(r) ??
@@ -116,8 +108,26 @@ export async function download(
 	return fetch;
 }
 
+/** A local tar whose archive streams through stdin or stdout: that stream is not buffered
+ * (results can be gigabytes of wave function); stderr is, for the message. */
+const tarOptions = {
+	buffer: { stdout: false, stderr: true },
+	stripFinalNewline: false,
+	reject: false,
+} as const;
+const packTar = (args: string[]) => execa("tar", args, { ...tarOptions, stdin: "ignore" });
+const unpackTar = (args: string[]) => execa("tar", args, tarOptions);
+
+/** How a local tar ended, in the shape `finished` gives for the remote side. */
+async function outcome(
+	tar: ReturnType<typeof packTar> | ReturnType<typeof unpackTar>,
+): Promise<{ code: number | null; stderr: string }> {
+	const r = await tar;
+	return { code: r.exitCode ?? -1, stderr: r.stderr || r.shortMessage || "" };
+}
+
 async function pipe(
-	localTar: ReturnType<typeof spawn>,
+	packer: ReturnType<typeof packTar>,
 	conn: SshConnection,
 	remoteScript: string,
 	what: string,
@@ -126,8 +136,8 @@ async function pipe(
 	remote.stdin.on("error", () => {
 		// The remote tar failing early closes the pipe; its status and stderr say why.
 	});
-	localTar.stdout?.pipe(remote.stdin);
-	const [l, r] = await Promise.all([finished(localTar), finished(remote)]);
+	packer.stdout.pipe(remote.stdin);
+	const [l, r] = await Promise.all([outcome(packer), finished(remote)]);
 	if (r.code !== 0) {
 		throw (
 			conn.classify(r) ??
@@ -137,7 +147,10 @@ async function pipe(
 	if (l.code !== 0) throw new Error(`${what}: packing local files failed: ${firstLine(l.stderr)}`);
 }
 
-function finished(child: ReturnType<typeof spawn>): Promise<{ code: number | null; stderr: string }> {
+/** How an ssh of `conn.spawn` ended, with its stderr. */
+function finished(
+	child: ReturnType<SshConnection["spawn"]>,
+): Promise<{ code: number | null; stderr: string }> {
 	return new Promise((resolve) => {
 		let stderr = "";
 		child.stderr?.on("data", (d: Buffer) => {
