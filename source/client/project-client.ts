@@ -68,7 +68,14 @@ export class ProjectClient implements JobsController {
 	static async open(projectDir: string, options: ClientOptions): Promise<ProjectClient> {
 		const connection = await SupervisorConnection.open(options.version);
 		const client = new ProjectClient(projectDir, connection, options);
-		await client.subscribe();
+		try {
+			await client.subscribe();
+		} catch (error) {
+			// Refused (a configuration mistake): nothing may hold the process open.
+			client.leaving = true;
+			connection.close();
+			throw error;
+		}
 		return client;
 	}
 

@@ -131,10 +131,23 @@ export class HostedProjects {
 
 	/** Whether any job of any project is still queued or active. */
 	async busy(): Promise<boolean> {
+		await this.forgetVanished();
 		for (const entry of await this.list()) {
 			if (entry.project.store.list().some((r) => activeStates.has(r.state))) return true;
 		}
 		return false;
+	}
+
+	/** A project folder that was deleted has nothing left to follow: it is let go. */
+	async forgetVanished(): Promise<void> {
+		for (const entry of await this.list()) {
+			if (existsSync(stateDirOf(entry.dir))) continue;
+			this.hosted.delete(entry.dir);
+			delete this.saved.projects[entry.dir];
+			this.remember(entry.dir, {}, false);
+			await entry.project.detach().catch(() => {});
+			this.log(`${entry.dir} is gone: no longer hosted`);
+		}
 	}
 
 	async close(): Promise<void> {
@@ -172,9 +185,8 @@ export class HostedProjects {
 		return delta;
 	}
 
-	private remember(dir: string, change: { paused?: boolean }): void {
-		const before = this.saved.projects[dir] ?? {};
-		this.saved.projects[dir] = { ...before, ...change };
+	private remember(dir: string, change: { paused?: boolean }, keep = true): void {
+		if (keep) this.saved.projects[dir] = { ...(this.saved.projects[dir] ?? {}), ...change };
 		try {
 			const tmp = `${this.registryPath}.tmp`;
 			writeFileSync(tmp, JSON.stringify(this.saved, null, 1), { mode: 0o600 });

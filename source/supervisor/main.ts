@@ -16,6 +16,8 @@ import { SupervisorServer } from "./server.js";
 const defaultIdleSeconds = 60;
 /** How often decks are looked for in projects a client has open (a new deck shows up). */
 const rescanMs = 2000;
+/** How often records left "starting" by a supervisor that died mid-launch are looked into. */
+const recoverMs = 10_000;
 
 export async function runSupervisor(version: string): Promise<number> {
 	const paths = supervisorPaths();
@@ -73,12 +75,15 @@ export async function runSupervisor(version: string): Promise<number> {
 					.then((entry) => hosted?.rescan(entry))
 					.catch(() => {});
 			}
-			// Launches cut short by an earlier supervisor: found from their PID records, or lost.
-			void hosted
-				?.list()
-				.then((all) => Promise.all(all.map((entry) => entry.project.reattach())))
-				.catch(() => {});
 		}, rescanMs),
+		// Launches cut short by an earlier supervisor: found from their PID records, or lost.
+		setInterval(() => {
+			void hosted
+				?.forgetVanished()
+				.then(() => hosted?.list())
+				.then((all) => Promise.all((all ?? []).map((entry) => entry.project.reattach())))
+				.catch(() => {});
+		}, recoverMs),
 		setInterval(
 			() => {
 				if (server.clientCount > 0 || Date.now() - server.lastClientAt < idleMs) return;
