@@ -41,6 +41,13 @@ export interface ExitRecord {
 	startedAt: number | null;
 	/** "completed" or "terminated" (the script caught SIGTERM). */
 	how: "completed" | "terminated";
+	/** Results that could not be copied back to the job folder (names there, e.g. NAME.f9). */
+	missing?: string[];
+	/** The scratch folder kept because it holds the only copy of the missing results. */
+	scratch?: string;
+	/** Set when the record exists but could not be read (empty, cut short): why, for the user.
+	 * The job is over and failed; `code` means nothing then. */
+	unreadable?: string;
 }
 
 export type Liveness =

@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DeckInfo } from "../crystal/deck.js";
-import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { findCrystal } from "./crystal-location.js";
-import { parseExitRecord } from "./exit-record.js";
+import { exitRecordFrom, parseExitRecord, unreadableExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
@@ -161,12 +161,24 @@ export class LocalBackend implements Backend {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readExit(runDir: string) {
+/** The exit record; null while there is none. One that exists but cannot be read (empty after
+ * a full disk, an I/O error) is a failed end, never "still running". */
+async function readExit(runDir: string): Promise<ExitRecord | null> {
+	const path = join(runDir, "exit");
+	const scratch = () =>
+		readFile(join(runDir, "scratch"), "utf8").then(
+			(t) => t.trim() || null,
+			() => null,
+		);
+	let text: string;
 	try {
-		return parseExitRecord(await readFile(join(runDir, "exit"), "utf8"));
-	} catch {
-		return null;
+		text = await readFile(path, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") return null;
+		return unreadableExitRecord(path, `unreadable (${code ?? String(error)})`, await scratch());
 	}
+	return parseExitRecord(text) ?? exitRecordFrom(text, path, await scratch());
 }
 
 async function waitForFile(path: string, timeoutMs: number): Promise<void> {
