@@ -1,7 +1,7 @@
 /**
  * `crystal-tui run DECK... [--after JOB]`: start jobs, then either open the cockpit on them or,
  * with --no-tui or without a terminal, print their output prefixed by job name and exit when all
- * are done (0 only if every one succeeded). Bad input is refused before anything starts.
+ * are done (0 if every one succeeded, 3 if the only ones that did not were stopped, else 1). Bad input is refused before anything starts.
  */
 import type { Chain, Project } from "../jobs/project.js";
 import { LaunchError } from "../runner/runner.js";
@@ -57,5 +57,6 @@ export async function runDecks(
 	await startLaunch(project, launch);
 	const ok = await watch.done;
 	await project.detach();
-	return ok ? 0 : 1;
+	// 0: all done; 3: stopped by the user, nothing else went wrong; 1: a failure (README, Usage).
+	return ok ? 0 : watch.onlyCancelled() ? 3 : 1;
 }

@@ -71,7 +71,7 @@ export function endDetail(
 		case "finished":
 			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
 		case "cancelled":
-			return "stopped";
+			return "stopped by the user";
 		case "lost":
 			return "ended without an exit record (killed, or the machine restarted)";
 		default: {
