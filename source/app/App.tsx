@@ -62,9 +62,10 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const overlay = useMemo(() => {
 		if (ui.overlay === "help") return { title: "Keys", lines: helpLines() };
 		if (ui.overlay === "result" && focusedJob)
-			return { title: `Result: ${focusedJob.name}`, lines: resultLines(focusedJob) };
+			// The overlay's border takes a column on each side.
+			return { title: `Result: ${focusedJob.name}`, lines: resultLines(focusedJob, width - 2) };
 		return null;
-	}, [ui.overlay, focusedJob]);
+	}, [ui.overlay, focusedJob, width]);
 
 	const focusRow = Math.floor((focus - offset) / layout.columns);
 	const viewRows = ui.zoomed ? outputRows(body) : outputRows(layout.paneHeights[focusRow] ?? body);
