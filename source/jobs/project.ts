@@ -138,6 +138,7 @@ export class Project implements JobsController {
 				startedAt: record?.startedAt ?? null,
 				endedAt: record?.endedAt ?? null,
 				result: record?.result ?? null,
+				detail: record?.detail ?? null,
 			};
 		});
 	}

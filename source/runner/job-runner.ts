@@ -49,6 +49,10 @@ interface Tracker {
 	replayUntil: number;
 	lastProgress: string;
 	ending: boolean;
+	/** A passing trouble of the follower shown as the job's detail (connection lost...), and
+	 * what the last liveness check said: each cleared from the band once over. */
+	trouble: string | null;
+	polled: string | null;
 }
 
 export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -295,15 +299,21 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			replayUntil,
 			lastProgress: "",
 			ending: false,
+			trouble: null,
+			polled: null,
 		};
 		this.trackers.set(job.id, tracker);
 		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
 			data: (chunk) => this.onData(tracker, chunk),
-			trouble: (message) => this.emit("state", job.id, { state: "running", detail: message }),
+			trouble: (message) => {
+				tracker.trouble = message;
+				this.emit("state", job.id, { state: "running", detail: message });
+			},
 		});
 	}
 
 	private onData(tracker: Tracker, chunk: Buffer): void {
+		if (tracker.trouble !== null) this.troubleOver(tracker, "trouble");
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.
 		const start = tracker.splitter.offset + tracker.splitter.pending;
@@ -361,6 +371,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 					if (!l) continue;
 					if (l.alive) {
 						if (l.detail) this.emit("state", t.job.id, { state: "running", detail: l.detail });
+						else if (t.polled !== null) this.troubleOver(t, "polled");
+						t.polled = l.detail ?? null;
 						continue;
 					}
 					await this.finish(t, l.exit, l.detail);
@@ -407,6 +419,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.emit("result", job.id, result);
 		this.emit("state", job.id, { state, detail });
 		this.pump();
+	}
+
+	/** The job answered again (output, or its host): the band stops saying it did not. */
+	private troubleOver(tracker: Tracker, over: "trouble" | "polled"): void {
+		tracker[over] = null;
+		if (this.store.get(tracker.job.id)?.state !== "running") return;
+		const detail = tracker.trouble ?? tracker.polled;
+		this.emit("state", tracker.job.id, detail ? { state: "running", detail } : { state: "running" });
 	}
 
 	private stopFollowing(jobId: string, forget: boolean): void {
