@@ -7,8 +7,14 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, test } from "node:test";
-import { copyMockCrystal, loopbackSshd, requireOrSkip, sharedTempDir } from "../helpers/infra.js";
+import {
+	copyMockCrystal,
+	describe,
+	loopbackSshd,
+	requireOrSkip,
+	sharedTempDir,
+	test,
+} from "../helpers/infra.js";
 import { crystalTui, deck } from "../helpers/project.js";
 
 const env = process.env;

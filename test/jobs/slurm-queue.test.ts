@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
 import { settingsFrom } from "../../source/commands/settings.js";
 import type { ClusterConfig, Config } from "../../source/config/load.js";
 import type { Progress } from "../../source/crystal/result.js";
@@ -20,6 +19,8 @@ import { shellQuote as q } from "../../source/runner/shell-quote.js";
 import {
 	atEnd,
 	copyMockCrystal,
+	describe,
+	it,
 	loopbackCluster,
 	loopbackHost,
 	loopbackSlurm,

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
 import { StateStore } from "../../source/jobs/state-store.js";
 import { JobRunner } from "../../source/runner/job-runner.js";
 import type { StateChange } from "../../source/runner/runner.js";
@@ -15,6 +14,8 @@ import { SshBackend } from "../../source/runner/ssh.js";
 import {
 	atEnd,
 	controlSocketDir,
+	describe,
+	it,
 	loopbackHost,
 	loopbackJob,
 	loopbackSshArgs,

@@ -8,7 +8,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import type { ClusterConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
 import type { JobHandle, Liveness } from "../../source/runner/backend.js";
@@ -16,8 +15,12 @@ import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
 import { listSlurmJobs } from "../../source/runner/slurm/queue.js";
 import { SlurmBackend } from "../../source/runner/slurm.js";
 import {
+	after,
+	before,
 	controlSocketDir,
 	copyMockCrystal,
+	describe,
+	it,
 	loopbackCluster,
 	loopbackHost,
 	loopbackJob,

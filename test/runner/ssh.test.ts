@@ -6,15 +6,18 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import type { HostConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
 import { LaunchError } from "../../source/runner/runner.js";
 import { upload } from "../../source/runner/ssh/transfer.js";
 import { SshBackend } from "../../source/runner/ssh.js";
 import {
+	after,
 	atEnd,
+	before,
 	controlSocketDir,
+	describe,
+	it,
 	loopbackHost,
 	loopbackJob,
 	loopbackSshArgs,
