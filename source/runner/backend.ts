@@ -45,6 +45,9 @@ export interface ExitRecord {
 	missing?: string[];
 	/** The scratch folder kept because it holds the only copy of the missing results. */
 	scratch?: string;
+	/** Set when the results could not be brought back from the host that ran the job: why, and
+	 * where they still are (added by the runner after retrieve, never written by the script). */
+	notRetrieved?: string;
 	/** Set when the record exists but could not be read (empty, cut short): why, for the user.
 	 * The job is over and failed; `code` means nothing then. */
 	unreadable?: string;

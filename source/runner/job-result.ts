@@ -44,6 +44,7 @@ export function jobResult(
 export function resultsLeftBehind(exit: ExitRecord | null): string | null {
 	if (!exit) return null;
 	if (exit.unreadable) return exit.unreadable;
+	if (exit.notRetrieved) return exit.notRetrieved;
 	if (!exit.missing?.length) return null;
 	const where = exit.scratch ? `; the scratch copy is kept in ${exit.scratch}` : "";
 	return `results not copied back: ${exit.missing.join(", ")}${where}`;

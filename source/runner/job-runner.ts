@@ -389,7 +389,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private async finish(tracker: Tracker, exit: ExitRecord | null, backendDetail?: string): Promise<void> {
+	private async finish(tracker: Tracker, ended: ExitRecord | null, backendDetail?: string): Promise<void> {
+		let exit = ended;
 		tracker.ending = true;
 		const { job, handle } = tracker;
 		const backend = this.options.backendFor(job);
@@ -401,6 +402,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			await backend.retrieve?.(handle, job);
 		} catch (error) {
 			this.report(job.id, error);
+			// Results that stayed on the host: the run is not a success, and says where they are.
+			const where = `${handle.host ?? "the host"}:${handle.workDir}`;
+			const why = `results not brought back (${(error as Error).message}); they are still in ${where}`;
+			if (exit) exit = { ...exit, notRetrieved: why };
 		}
 		const record = this.store.get(job.id);
 		const endedAt = exit ? exit.endedAt * 1000 : Date.now();

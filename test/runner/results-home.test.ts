@@ -5,12 +5,11 @@
  * folder; an exit record that cannot be read is a failure, and nothing waits for ever.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { fill, noSmallDisk, smallDisk } from "../helpers/disk.js";
 import {
 	crystalTui,
 	deck,
@@ -91,34 +90,8 @@ describe("long deck names", () => {
 	});
 });
 
-/** A small tmpfs as the project folder; null where this machine does not let us mount one. */
-function smallDisk(kilobytes: number): string | null {
-	const dir = mkdtempSync(join(tmpdir(), "crystal-tui-disk-"));
-	try {
-		execFileSync("mount", ["-t", "tmpfs", "-o", `size=${kilobytes}k`, "tmpfs", dir], { stdio: "ignore" });
-	} catch {
-		rmSync(dir, { recursive: true, force: true });
-		return null;
-	}
-	after(() => {
-		execFileSync("umount", ["-l", dir], { stdio: "ignore" });
-		rmSync(dir, { recursive: true, force: true });
-	});
-	return dir;
-}
-
-/** Fills the file system of `dir` to the last byte. */
-function fill(dir: string): void {
-	try {
-		execFileSync("dd", ["if=/dev/zero", `of=${join(dir, "filler")}`, "bs=4k"], { stdio: "ignore" });
-	} catch {
-		// dd stops with "No space left on device": that is the point.
-	}
-}
-
 describe("a full disk", () => {
-	const mountable = smallDisk(64);
-	const why = mountable ? false : "needs a tmpfs mount (root)";
+	const why = noSmallDisk();
 
 	test("a disk that fills up during the run: run --no-tui ends, failed, naming what is missing and where it is", {
 		skip: why,
