@@ -101,8 +101,8 @@ finish() {
 	[ "$terminated" = 1 ] && how=terminated
 	if [ -n "$missing" ] && [ "$code" = 0 ]; then code=74; fi
 	{
-		printf 'code=%s\nstarted=%s\nended=%s\nhow=%s\n' "$code" "$started" "$(date +%s)" "$how"
-		[ -n "$missing" ] && printf '%s' "$missing" && printf 'scratch=%s\n' "$scratch"
+		printf 'code=%s\\nstarted=%s\\nended=%s\\nhow=%s\\n' "$code" "$started" "$(date +%s)" "$how"
+		[ -n "$missing" ] && printf '%s' "$missing" && printf 'scratch=%s\\n' "$scratch"
 	} > "$run_dir/exit.tmp"
 	mv -f "$run_dir/exit.tmp" "$run_dir/exit"
 	exit "$code"
