@@ -13,6 +13,9 @@ export const separatorWidth = 1;
 const maxColumns = 4;
 /** Terminal cells are about twice as high as wide; a pane of output reads best wide. */
 const preferredAspect = 3;
+/** How much further from the preferred aspect (as |log| of the ratio) a grid without an empty
+ * cell may be and still be chosen over one with a hole: a factor of about 1.6. */
+const holeTolerance = 0.5;
 
 export interface GridLayout {
 	columns: number;
@@ -36,16 +39,20 @@ export function gridLayout(jobs: number, width: number, height: number): GridLay
 	const fitting = Math.floor((width + separatorWidth) / (minPaneWidth + separatorWidth));
 	const maxCols = Math.max(1, Math.min(maxColumns, count, fitting));
 	const maxRows = Math.max(1, Math.floor(height / minPaneHeight));
-	let best = { columns: 1, rows: 1, shown: 0, score: Number.POSITIVE_INFINITY };
+	const candidates: { columns: number; rows: number; shown: number; score: number }[] = [];
 	for (let columns = 1; columns <= maxCols; columns++) {
 		const shown = Math.min(count, columns * maxRows);
 		const rows = Math.ceil(shown / columns);
 		const aspect = width / columns / (height / rows);
-		const score = Math.abs(Math.log(aspect / preferredAspect));
-		if (shown > best.shown || (shown === best.shown && score < best.score)) {
-			best = { columns, rows, shown, score };
-		}
+		candidates.push({ columns, rows, shown, score: Math.abs(Math.log(aspect / preferredAspect)) });
 	}
+	// As many panes as fit, shaped closest to the preferred aspect; but a grid with no empty
+	// cell wins over one with a hole (4 jobs as 2+2 rather than 3+1) when it is nearly as good.
+	const most = Math.max(...candidates.map((c) => c.shown));
+	const byScore = candidates.filter((c) => c.shown === most).sort((a, b) => a.score - b.score);
+	const first = byScore[0] as (typeof byScore)[number];
+	const full = byScore.find((c) => c.columns * c.rows === c.shown && c.score <= first.score + holeTolerance);
+	const best = full ?? first;
 	const perPage = best.columns * best.rows;
 	return {
 		columns: best.columns,

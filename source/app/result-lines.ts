@@ -72,24 +72,7 @@ export function resultLines(job: JobView, width = 80): Line[] {
 			for (const line of section.lines) add(line.text, line.tone);
 		}
 	}
-	const diagnosis = c?.diagnosis ?? [];
-	const trend = job.progress?.trend ?? null;
-	if (diagnosis.length > 0 || (trend && trend.kind !== "converging")) {
-		add("");
-		add("What to change", "title");
-		for (const d of diagnosis) {
-			add(
-				`${d.severity === "error" ? "✗" : d.severity === "warning" ? "!" : "i"} ${d.cause}`,
-				d.severity === "error" ? "bad" : "warn",
-			);
-			add(`  edit the deck: ${d.fix}`, "fix");
-			if (d.line) add(`  from: ${d.line}`, "dim");
-		}
-		if (trend && trend.kind !== "converging") {
-			add(`! SCF is ${trend.kind}`, "warn");
-			add(`  ${trend.advice}`, "fix");
-		}
-	}
+	lines.push(...adviceLines(job, width));
 	const scf = job.scfHistory;
 	const deltas = job.progress?.deltaEHistory ?? [];
 	if (scf.length > 0 || deltas.length > 0) {
@@ -124,4 +107,64 @@ export function resultLines(job: JobView, width = 80): Line[] {
 		}
 	}
 	return lines;
+}
+
+/**
+ * "What to change": each diagnosis with its edit, then the live SCF trend. Each piece of
+ * advice is given once: an edit two diagnoses share, or a trend whose advice names only deck
+ * keywords an edit above already names (FMIXING, LEVSHIFT...), is not repeated. Wrapped to
+ * `width`, so a long edit is read whole rather than cut.
+ */
+function adviceLines(job: JobView, width: number): Line[] {
+	const lines: Line[] = [];
+	const add = (text: string, tone: Tone, indent = "") => {
+		for (const row of wrap(text, width, indent)) lines.push({ text: row, tone });
+	};
+	const diagnosis = job.result?.crystal?.diagnosis ?? [];
+	const trend = job.progress?.trend ?? null;
+	if (diagnosis.length === 0 && (!trend || trend.kind === "converging")) return lines;
+	lines.push({ text: "", tone: "plain" });
+	lines.push({ text: "What to change", tone: "title" });
+	const given = new Set<string>();
+	const keywords = new Set<string>();
+	for (const d of diagnosis) {
+		add(
+			`${d.severity === "error" ? "✗" : d.severity === "warning" ? "!" : "i"} ${d.cause}`,
+			d.severity === "error" ? "bad" : "warn",
+			"  ",
+		);
+		if (!given.has(d.fix)) {
+			given.add(d.fix);
+			for (const k of deckKeywords(d.fix)) keywords.add(k);
+			add(`  edit the deck: ${d.fix}`, "fix", "    ");
+		}
+		if (d.line) add(`  from: ${d.line}`, "dim", "    ");
+	}
+	if (trend && trend.kind !== "converging") {
+		add(`! SCF is ${trend.kind}`, "warn", "  ");
+		const named = deckKeywords(trend.advice);
+		if (named.length === 0 || named.some((k) => !keywords.has(k))) add(`  ${trend.advice}`, "fix", "  ");
+	}
+	return lines;
+}
+
+/** The CRYSTAL keywords an edit names (upper-case words of four letters or more). */
+const deckKeywords = (text: string): string[] => text.match(/\b[A-Z][A-Z0-9]{3,}\b/g) ?? [];
+
+/** Word-wraps `text` to `width` columns; continuation rows start with `indent`. */
+function wrap(text: string, width: number, indent: string): string[] {
+	if (!Number.isFinite(width) || text.length <= width) return [text];
+	const rows: string[] = [];
+	let row = "";
+	for (const word of text.split(/(?<=\S) +/)) {
+		const candidate = row === "" ? word : `${row} ${word}`;
+		if (candidate.length <= width || row.trim() === "") {
+			row = candidate;
+			continue;
+		}
+		rows.push(row);
+		row = `${indent}${word}`;
+	}
+	if (row.trim() !== "") rows.push(row);
+	return rows;
 }

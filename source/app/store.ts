@@ -244,7 +244,8 @@ export class CockpitStore {
 				runner: job.spec.runner,
 				host: job.spec.host ?? null,
 				state: job.state,
-				detail: null,
+				// A re-attached job keeps the reason of its state ("failed: SCF did not converge").
+				detail: job.detail ?? null,
 				progress: null,
 				result: job.result,
 				startedAt: job.startedAt,

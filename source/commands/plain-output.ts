@@ -10,6 +10,8 @@ import { endStates } from "../runner/runner.js";
 export interface PlainWatch {
 	/** Resolves when every watched job has ended; true if all succeeded. */
 	done: Promise<boolean>;
+	/** Once done: every job that did not succeed was stopped by the user (cancelled). */
+	onlyCancelled(): boolean;
 }
 
 export function formatResult(name: string, result: JobResult): string {
@@ -33,10 +35,12 @@ export function watchPlain(
 	const names = new Map(jobs.map((j) => [j.id, j.name]));
 	const open = new Set(jobs.map((j) => j.id));
 	let allGood = true;
+	let failed = false;
 	const done = new Promise<boolean>((resolve) => {
-		const finish = (id: string, good: boolean) => {
+		const finish = (id: string, good: boolean, cancelled: boolean) => {
 			if (!open.delete(id)) return;
 			if (!good) allGood = false;
+			if (!good && !cancelled) failed = true;
 			if (open.size === 0) {
 				runner.off("output", onOutput);
 				runner.off("state", onState);
@@ -55,17 +59,17 @@ export function watchPlain(
 			const name = names.get(id);
 			if (!name) return;
 			results.set(id, result);
-			write(`${formatResult(name, result)}\n`);
 		};
 		const onState = (id: string, change: StateChange) => {
 			const name = names.get(id);
 			if (!name) return;
 			if (change.state === "queued" || change.state === "starting") return;
 			if (endStates.has(change.state)) {
-				if (!results.has(id)) {
-					write(`[${name}] ${change.state}${change.detail ? `: ${change.detail}` : ""}\n`);
-				}
-				finish(id, change.state === "finished" && (results.get(id)?.success ?? false));
+				const result = change.state === "cancelled" ? undefined : results.get(id);
+				if (result) write(`${formatResult(name, result)}\n`);
+				else write(`[${name}] ${change.state}${change.detail ? `: ${change.detail}` : ""}\n`);
+				const good = change.state === "finished" && (results.get(id)?.success ?? false);
+				finish(id, good, change.state === "cancelled");
 			}
 		};
 		runner.on("output", onOutput);
@@ -73,5 +77,5 @@ export function watchPlain(
 		runner.on("result", onResult);
 		if (open.size === 0) resolve(true);
 	});
-	return { done };
+	return { done, onlyCancelled: () => !failed };
 }

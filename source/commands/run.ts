@@ -1,8 +1,9 @@
 /**
  * `crystal-tui run DECK... [--after JOB]` without a terminal (or with --no-tui): the decks are
  * started by the supervisor (it checks every deck before the first starts: nothing half-way),
- * their output printed prefixed by job name until all are done; 0 only if every one succeeded.
- * This process only watches: killed, the jobs and their queue go on.
+ * their output printed prefixed by job name until all are done: 0 if every one succeeded, 3
+ * if the only ones that did not were stopped by the user, else 1. This process only watches:
+ * killed, the jobs and their queue go on.
  */
 import type { ProjectClient } from "../client/project-client.js";
 import { watchPlain } from "./plain-output.js";
@@ -26,5 +27,6 @@ export async function runDecks(
 	}
 	const ok = await watch.done;
 	await client.detach();
-	return ok ? 0 : 1;
+	// 0: all done; 3: stopped by the user, nothing else went wrong; 1: a failure (README, Usage).
+	return ok ? 0 : watch.onlyCancelled() ? 3 : 1;
 }

@@ -12,7 +12,8 @@ export function formatStatus(rows: JobStatus[]): string {
 	const lines = rows.map((r) => {
 		const energy = r.finalEnergyHartree === null ? "" : `  E = ${r.finalEnergyHartree} Ha`;
 		const where = r.runner === "local" ? "local" : `${r.runner}:${r.host ?? "?"}`;
-		const detail = r.detail && r.detail !== r.state ? `  ${r.detail}` : "";
+		// A finished job's detail is its energy, already in its column: said once.
+		const detail = r.detail && r.detail !== r.state && `  ${r.detail}` !== energy ? `  ${r.detail}` : "";
 		return `${r.id.padEnd(width)}  ${r.state.padEnd(9)}  ${where.padEnd(12)}${energy}${detail}`;
 	});
 	return `${"job".padEnd(width)}  ${"state".padEnd(9)}  ${"runner".padEnd(12)}\n${lines.join("\n")}\n`;

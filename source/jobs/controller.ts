@@ -20,6 +20,8 @@ export interface ProjectJob {
 	endedAt: number | null;
 	/** Result of the last run, when it ended and was parsed. */
 	result: JobResult | null;
+	/** Why it is in its state ("SCF did not converge"), as last recorded. */
+	detail?: string | null;
 }
 
 export interface LogSlice {

@@ -150,6 +150,7 @@ export class Project {
 				startedAt: record?.startedAt ?? null,
 				endedAt: record?.endedAt ?? null,
 				result: record?.result ?? null,
+				detail: record?.detail ?? null,
 			};
 		});
 	}

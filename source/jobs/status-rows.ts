@@ -13,6 +13,8 @@ export interface JobStatus {
 	detail: string | null;
 	runner: string;
 	host: string | null;
+	/** The job's folder on the SSH host or cluster it runs on; null for local jobs. */
+	remoteDir: string | null;
 	startedAt: string | null;
 	endedAt: string | null;
 	finalEnergyHartree: number | null;
@@ -35,6 +37,7 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			detail: record?.detail ?? null,
 			runner: job.spec.runner,
 			host: job.spec.host ?? null,
+			remoteDir: record?.handle && record.handle.runner !== "local" ? record.handle.workDir : null,
 			startedAt: iso(record?.startedAt),
 			endedAt: iso(record?.endedAt),
 			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,

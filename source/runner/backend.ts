@@ -41,6 +41,16 @@ export interface ExitRecord {
 	startedAt: number | null;
 	/** "completed" or "terminated" (the script caught SIGTERM). */
 	how: "completed" | "terminated";
+	/** Results that could not be copied back to the job folder (names there, e.g. NAME.f9). */
+	missing?: string[];
+	/** The scratch folder kept because it holds the only copy of the missing results. */
+	scratch?: string;
+	/** Set when the results could not be brought back from the host that ran the job: why, and
+	 * where they still are (added by the runner after retrieve, never written by the script). */
+	notRetrieved?: string;
+	/** Set when the record exists but could not be read (empty, cut short): why, for the user.
+	 * The job is over and failed; `code` means nothing then. */
+	unreadable?: string;
 }
 
 export type Liveness =

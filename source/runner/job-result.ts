@@ -2,7 +2,8 @@
  * From the parser's verdict and the exit record to the JobResult and end state. A run counts
  * as a success only if CRYSTAL exited 0, terminated normally, its SCF (and optimisation)
  * converged and it printed no error: a MAXCYCLE stop that still terminates normally is a
- * failure, never shown as converged.
+ * failure, never shown as converged. A run whose results did not all come back, or whose exit
+ * record cannot be read, is a failure too, whatever CRYSTAL said.
  */
 import type { CrystalResult } from "../crystal/result.js";
 import type { ExitRecord } from "./backend.js";
@@ -14,9 +15,12 @@ export function jobResult(
 	exit: ExitRecord | null,
 	wallTimeSeconds: number | null,
 ): JobResult {
-	const exitCode = exit?.code ?? null;
+	const exitCode = exit && !exit.unreadable ? exit.code : null;
+	const leftBehind = resultsLeftBehind(exit);
+	const errors = leftBehind ? [leftBehind, ...crystal.errors] : crystal.errors;
 	const success =
 		exitCode === 0 &&
+		!leftBehind &&
 		crystal.terminatedNormally &&
 		crystal.scfConverged !== false &&
 		crystal.optConverged !== false &&
@@ -27,12 +31,23 @@ export function jobResult(
 		finalEnergyHartree: crystal.finalEnergyHartree,
 		scfConverged: crystal.scfConverged,
 		optConverged: crystal.optConverged,
-		errors: crystal.errors,
+		errors,
 		warnings: crystal.warnings,
 		exitCode,
 		wallTimeSeconds,
 		crystal,
 	};
+}
+
+/** What was left behind, for the user: each result not copied back and where its copy is, or
+ * why the exit record could not be read; null when nothing was. */
+export function resultsLeftBehind(exit: ExitRecord | null): string | null {
+	if (!exit) return null;
+	if (exit.unreadable) return exit.unreadable;
+	if (exit.notRetrieved) return exit.notRetrieved;
+	if (!exit.missing?.length) return null;
+	const where = exit.scratch ? `; the scratch copy is kept in ${exit.scratch}` : "";
+	return `results not copied back: ${exit.missing.join(", ")}${where}`;
 }
 
 /**
@@ -57,10 +72,12 @@ export function endDetail(
 		case "finished":
 			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
 		case "cancelled":
-			return "stopped";
+			return "stopped by the user";
 		case "lost":
 			return "ended without an exit record (killed, or the machine restarted)";
 		default: {
+			const leftBehind = resultsLeftBehind(exit);
+			if (leftBehind) return leftBehind;
 			if (result.scfConverged === false) return "SCF did not converge";
 			if (result.optConverged === false) return "optimisation did not converge";
 			if (result.errors[0]) return result.errors[0];

@@ -62,6 +62,10 @@ interface Tracker {
 	received: number;
 	/** The local copy of a remote NAME.out. */
 	mirror: OutputMirror | null;
+	/** A passing trouble of the follower shown as the job's detail (connection lost...), and
+	 * what the last liveness check said: each cleared from the band once over. */
+	trouble: string | null;
+	polled: string | null;
 }
 
 export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -428,6 +432,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			history: new RunHistory(),
 			received: 0,
 			mirror,
+			trouble: null,
+			polled: null,
 		};
 		this.trackers.set(job.id, tracker);
 		// A local job re-adopted after a supervisor stopped holds its cores again.
@@ -435,7 +441,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			this.options.budget?.take(this.budgetId(job.id), coresOf(job.parallelism), true);
 		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
 			data: (chunk) => this.onData(tracker, chunk),
-			trouble: (message) => this.emit("state", job.id, { state: "running", detail: message }),
+			trouble: (message) => {
+				tracker.trouble = message;
+				this.emit("state", job.id, { state: "running", detail: message });
+			},
 		});
 	}
 
@@ -448,6 +457,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			}
 		}
 		tracker.received += chunk.length;
+		if (tracker.trouble !== null) this.troubleOver(tracker, "trouble");
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.
 		const start = tracker.splitter.offset + tracker.splitter.pending;
@@ -517,6 +527,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 					if (!l) continue;
 					if (l.alive) {
 						if (l.detail) this.emit("state", t.job.id, { state: "running", detail: l.detail });
+						else if (t.polled !== null) this.troubleOver(t, "polled");
+						t.polled = l.detail ?? null;
 						continue;
 					}
 					await this.finish(t, l.exit, l.detail);
@@ -533,7 +545,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private async finish(tracker: Tracker, exit: ExitRecord | null, backendDetail?: string): Promise<void> {
+	private async finish(tracker: Tracker, ended: ExitRecord | null, backendDetail?: string): Promise<void> {
+		let exit = ended;
 		tracker.ending = true;
 		const { job, handle } = tracker;
 		const backend = this.options.backendFor(job);
@@ -546,6 +559,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			await backend.retrieve?.(handle, job);
 		} catch (error) {
 			this.report(job.id, error);
+			// Results that stayed on the host: the run is not a success, and says where they are.
+			const where = `${handle.host ?? "the host"}:${handle.workDir}`;
+			const why = `results not brought back (${(error as Error).message}); they are still in ${where}`;
+			if (exit) exit = { ...exit, notRetrieved: why };
 		}
 		const record = this.store.get(job.id);
 		const endedAt = exit ? exit.endedAt * 1000 : Date.now();
@@ -564,6 +581,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.emit("result", job.id, result);
 		this.emit("state", job.id, { state, detail });
 		this.pump();
+	}
+
+	/** The job answered again (output, or its host): the band stops saying it did not. */
+	private troubleOver(tracker: Tracker, over: "trouble" | "polled"): void {
+		tracker[over] = null;
+		if (this.store.get(tracker.job.id)?.state !== "running") return;
+		const detail = tracker.trouble ?? tracker.polled;
+		this.emit("state", tracker.job.id, detail ? { state: "running", detail } : { state: "running" });
 	}
 
 	private stopFollowing(jobId: string, forget: boolean): void {

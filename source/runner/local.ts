@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { ContainerConfig } from "../config/container.js";
 import type { DeckInfo } from "../crystal/deck.js";
-import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
+import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal, findMpirun } from "./crystal-location.js";
-import { parseExitRecord } from "./exit-record.js";
+import { exitRecordFrom, parseExitRecord, unreadableExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { checkCores } from "./preflight.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
@@ -187,12 +187,24 @@ export class LocalBackend implements Backend {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readExit(runDir: string) {
+/** The exit record; null while there is none. One that exists but cannot be read (empty after
+ * a full disk, an I/O error) is a failed end, never "still running". */
+async function readExit(runDir: string): Promise<ExitRecord | null> {
+	const path = join(runDir, "exit");
+	const scratch = () =>
+		readFile(join(runDir, "scratch"), "utf8").then(
+			(t) => t.trim() || null,
+			() => null,
+		);
+	let text: string;
 	try {
-		return parseExitRecord(await readFile(join(runDir, "exit"), "utf8"));
-	} catch {
-		return null;
+		text = await readFile(path, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") return null;
+		return unreadableExitRecord(path, `unreadable (${code ?? String(error)})`, await scratch());
 	}
+	return parseExitRecord(text) ?? exitRecordFrom(text, path, await scratch());
 }
 
 async function waitForFile(path: string, timeoutMs: number): Promise<void> {

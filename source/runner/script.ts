@@ -2,7 +2,7 @@
  * Generates the POSIX sh job script that every backend runs (DESIGN.md, "One job, every
  * backend"): scratch folder, staging in by the one table, the program with its output appended
  * to NAME.out as it is produced, staging back, an exit record written atomically last, scratch
- * removed only on success unless asked to keep it.
+ * removed only on success with every result copied back, unless asked to keep it.
  *
  * Every value from outside (paths, names, module names, environment) goes through shellQuote
  * or shellName: a file called `$(rm -rf ~).d12` is just a file name here.
@@ -103,15 +103,23 @@ started=$(date +%s)
 terminated=0
 code=0
 child=
+missing=
+scratch=
+copy_tmp="$job_dir/.crystal-tui-copy.$$"
 
 note() { printf 'crystal-tui: %s\\n' "$1" >> "$out"; }
 
 finish() {
-	# The exit record is the last thing the job does, written atomically: its presence means
-	# every result file has been copied back.
+	# The exit record is the last thing the job does, written atomically: its presence means the
+	# job is over, and it names every result that could not be copied back. It overwrites the
+	# reservation made at the start, so a disk that filled up meanwhile still has room for it.
 	how=completed
 	[ "$terminated" = 1 ] && how=terminated
-	printf 'code=%s\\nstarted=%s\\nended=%s\\nhow=%s\\n' "$code" "$started" "$(date +%s)" "$how" > "$run_dir/exit.tmp"
+	if [ -n "$missing" ] && [ "$code" = 0 ]; then code=74; fi
+	{
+		printf 'code=%s\\nstarted=%s\\nended=%s\\nhow=%s\\n' "$code" "$started" "$(date +%s)" "$how"
+		[ -n "$missing" ] && printf '%s' "$missing" && printf 'scratch=%s\\n' "$scratch"
+	} > "$run_dir/exit.tmp"
 	mv -f "$run_dir/exit.tmp" "$run_dir/exit"
 	exit "$code"
 }
@@ -130,16 +138,27 @@ stage_in() {
 
 stage_out() {
 	[ -f "$scratch/$1" ] || return 0
-	# An optimisation's fort.34 replaces NAME.gui: keep the geometry it started from once.
+	# An optimisation's fort.34 replaces NAME.gui: keep the geometry it started from once (and
+	# leave NAME.gui as it is when even that copy fails).
 	if [ -f "$job_dir/$2" ] && [ ! -e "$job_dir/$2.orig" ] && ! cmp -s "$scratch/$1" "$job_dir/$2"; then
-		cp "$job_dir/$2" "$job_dir/$2.orig"
+		cp "$job_dir/$2" "$job_dir/$2.orig" || { rm -f "$job_dir/$2.orig"; stage_out_failed "$1" "$2"; return 0; }
 	fi
-	cp "$scratch/$1" "$job_dir/$2.crystal-tui-tmp" && mv -f "$job_dir/$2.crystal-tui-tmp" "$job_dir/$2" \\
-		|| note "could not copy $1 back as $2"
+	# A short temporary name, whatever the deck's (NAME_MAX), renamed into place when complete.
+	cp "$scratch/$1" "$copy_tmp" && mv -f "$copy_tmp" "$job_dir/$2" && return 0
+	rm -f "$copy_tmp"
+	stage_out_failed "$1" "$2"
+}
+
+stage_out_failed() {
+	note "could not copy $1 back as $2"
+	missing="\${missing}missing=$2
+"
 }
 
 mkdir -p "$run_dir"
 printf '%s\\n' "$$" > "$run_dir/pid.tmp" && mv -f "$run_dir/pid.tmp" "$run_dir/pid"
+# Room for the exit record, taken now while there is some (finish overwrites it).
+printf '%1024s\\n' '' > "$run_dir/exit.tmp"
 : >> "$out"
 
 scratch_root=${scratchRoot}
@@ -173,7 +192,10 @@ cd "$job_dir" || true
 
 ${stageOutLines.join("\n")}
 
-if [ "$code" = 0 ] && [ "$terminated" = 0 ] && [ "$keep_scratch" = 0 ]; then
+# Removed only when every result is home: otherwise it holds the only copy.
+if [ -n "$missing" ]; then
+	note "results left behind: the scratch folder is kept with them: $scratch"
+elif [ "$code" = 0 ] && [ "$terminated" = 0 ] && [ "$keep_scratch" = 0 ]; then
 	rm -rf "$scratch"
 else
 	note "scratch folder kept: $scratch"

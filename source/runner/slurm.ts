@@ -351,7 +351,8 @@ printf '%s\n' "$answer"`;
 		);
 		if (r.code !== 0) return handles.map(() => undefined);
 		// GONE here only means "no exit record yet": SLURM decides whether the job is over.
-		const found = parseLiveness(r.stdout.toString("utf8"), withRecords.length).map((l) =>
+		const runDirs = withRecords.map((h) => h.runDir);
+		const found = parseLiveness(r.stdout.toString("utf8"), withRecords.length, runDirs).map((l) =>
 			l.alive || l.exit ? l : undefined,
 		);
 		return handles.map((h) => {

@@ -266,7 +266,11 @@ export class SshBackend implements Backend {
 			const why = this.connection.classify(r)?.message ?? `liveness check failed on ${this.host.name}`;
 			return handles.map(() => ({ alive: true, detail: why }));
 		}
-		return parseLiveness(r.stdout.toString("utf8"), handles.length);
+		return parseLiveness(
+			r.stdout.toString("utf8"),
+			handles.length,
+			handles.map((h) => h.runDir),
+		);
 	}
 
 	outputIsRemote(): boolean {

@@ -350,3 +350,40 @@ test("search in the zoomed view finds lines of the whole log, older than the rin
 	await screen.waitFor("/tester: line 38");
 	assert.ok(c.calls.some((call) => call.startsWith("searchLog mgo")));
 });
+
+test("the result view wraps the advice to the width and gives each piece of it once", async () => {
+	const c = new FakeController(["mgo"]);
+	screen = await renderCockpit(c, { columns: 60, rows: 60 });
+	const fix =
+		"Raise MAXCYCLE (e.g. MAXCYCLE 200) and help convergence: FMIXING 70 or LEVSHIFT 5 1 against oscillations, SMEAR 0.005 for a metal.";
+	const diagnosis = { ...result.crystal.diagnosis[0], fix } as (typeof result.crystal.diagnosis)[number];
+	const twice = {
+		...result,
+		crystal: { ...result.crystal, diagnosis: [diagnosis, { ...diagnosis, id: "again" }] },
+	};
+	c.state("mgo", "running");
+	c.progress("mgo", {
+		scfCycle: 30,
+		energyHartree: -275,
+		deltaEHartree: 1e-3,
+		trend: {
+			kind: "oscillating",
+			advice:
+				"The energy swings from cycle to cycle: damp the mixing with FMIXING 70 (up to 90) or LEVSHIFT 5 1.",
+		},
+	});
+	c.result("mgo", twice);
+	c.state("mgo", "failed", "SCF did not converge");
+	await screen.waitFor("mgo local failed");
+	await screen.press("\r");
+	const frame = screen.frame();
+	assert.doesNotMatch(frame, /…/, "nothing is cut");
+	const text = frame
+		.split("\n")
+		.map((row) => row.replace(/^│ ?|\s*│$/g, "").trim())
+		.join(" ");
+	assert.ok(text.includes(`edit the deck: ${fix}`), text);
+	assert.equal(text.split("edit the deck:").length, 2, "the shared edit once");
+	assert.equal(text.split("FMIXING 70").length, 2, "the damping advice once");
+	assert.match(text, /! SCF is oscillating/);
+});

@@ -39,3 +39,11 @@ test("panes and the separators between them fill the space exactly, never below 
 		assert.ok(Math.min(...layout.paneHeights) >= minPaneHeight, `${jobs} jobs at ${width}x${height}`);
 	}
 });
+
+test("a grid with no empty cell is preferred when it is as readable: 4 jobs at 140x40 are 2+2", () => {
+	const layout = gridLayout(4, 140, 38);
+	assert.deepEqual([layout.columns, layout.rows], [2, 2]);
+	assert.equal(gridLayout(6, 140, 38).columns, 3, "6 fill 3+3");
+	// No full grid is readable here: five panes in one column would be slivers.
+	assert.deepEqual([gridLayout(5, 200, 46).columns, gridLayout(5, 200, 46).rows], [3, 2]);
+});

@@ -6,14 +6,15 @@ import assert from "node:assert/strict";
 import { cpSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, test } from "node:test";
 import {
 	copyMockCrystal,
+	describe,
 	loopbackSlurm,
 	loopbackSshd,
 	mockCrystalBin,
 	requireOrSkip,
 	sharedTempDir,
+	test,
 } from "../helpers/infra.js";
 import { crystalTui, deck } from "../helpers/project.js";
 

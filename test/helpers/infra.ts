@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
+import * as nodeTest from "node:test";
 import type { ClusterConfig, HostConfig } from "../../source/config/load.js";
 import type { Backend, JobHandle } from "../../source/runner/backend.js";
 import type { JobSpec, RunnerKind } from "../../source/runner/runner.js";
@@ -62,10 +62,64 @@ export function requireOrSkip(infra: Infra): string | false {
 	return skipWithout(infra);
 }
 
+// --- suites that need it, skipped test by test ------------------------------------------------
+
+/** Why the suite being declared does not run; false when it does. */
+let skipping: string | false = false;
+
+type Fn = (...args: never[]) => unknown;
+type SuiteArgs =
+	| [name: string, fn: () => void]
+	| [name: string, options: nodeTest.TestOptions, fn: () => void];
+type TestArgs = [name: string, fn: Fn] | [name: string, options: nodeTest.TestOptions, fn: Fn];
+
+/**
+ * `describe` of node:test, except that a suite skipped with a reason (`{ skip: requireOrSkip(..) }`)
+ * still declares its tests, each skipped with that reason, and runs none of its hooks: the
+ * summary counts every test that did not run ("skipped 9"), where a skipped suite would count
+ * none. Suites that need the loopback daemons import describe, it and the hooks from here.
+ */
+export function describe(...args: SuiteArgs): void {
+	const [name, options, fn] = args.length === 2 ? [args[0], {}, args[1]] : args;
+	const reason = skipping || (typeof options.skip === "string" ? options.skip : false);
+	if (!reason) {
+		nodeTest.describe(name, options, fn);
+		return;
+	}
+	nodeTest.describe(name, { ...options, skip: false }, () => {
+		const outer = skipping;
+		skipping = reason;
+		try {
+			fn();
+		} finally {
+			skipping = outer;
+		}
+	});
+}
+
+const declare =
+	(register: typeof nodeTest.it) =>
+	(...args: TestArgs): void => {
+		const [name, options, fn] = args.length === 2 ? [args[0], {}, args[1]] : args;
+		register(name, skipping ? { ...options, skip: skipping } : options, fn as never);
+	};
+export const it = declare(nodeTest.it);
+export const test = declare(nodeTest.test);
+
+const hook =
+	(register: (fn: Fn) => void) =>
+	(fn: Fn): void => {
+		if (!skipping) register(fn);
+	};
+export const before = hook(nodeTest.before as (fn: Fn) => void);
+export const after = hook(nodeTest.after as (fn: Fn) => void);
+export const beforeEach = hook(nodeTest.beforeEach as (fn: Fn) => void);
+export const afterEach = hook(nodeTest.afterEach as (fn: Fn) => void);
+
 // --- undone at the end ----------------------------------------------------------------------
 
 const undos: Array<() => void> = [];
-after(() => {
+nodeTest.after(() => {
 	for (const undo of undos.reverse()) undo();
 });
 

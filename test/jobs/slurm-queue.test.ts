@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
 import type { ClusterConfig, Config } from "../../source/config/load.js";
 import type { Progress } from "../../source/crystal/result.js";
 import { JobLogs } from "../../source/jobs/job-logs.js";
@@ -21,6 +20,8 @@ import { hostedProject } from "../helpers/hosted.js";
 import {
 	atEnd,
 	copyMockCrystal,
+	describe,
+	it,
 	loopbackCluster,
 	loopbackHost,
 	loopbackSlurm,

@@ -132,8 +132,12 @@ describe("stop", () => {
 		assert.match(stop.all ?? "", /slow: cancelled/);
 		assert.deepEqual(await groupMembers(pgid), []);
 		const watcher = await running;
-		assert.equal(watcher.exitCode, 1, "a stopped job is not a success");
-		assert.match(watcher.all ?? "", /\[slow\] (cancelled|FAILED)/);
+		assert.equal(watcher.exitCode, 3, "stopped by the user: neither a success nor a failure");
+		assert.match(watcher.all ?? "", /^\[slow\] cancelled: stopped by the user$/m);
+		assert.doesNotMatch(watcher.all ?? "", /FAILED/);
+		const status = await crystalTui(["status", "--json"], { cwd: dir });
+		const [row] = JSON.parse(status.stdout ?? "[]") as { state: string }[];
+		assert.equal(row?.state, "cancelled");
 	});
 });
 

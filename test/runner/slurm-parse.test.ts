@@ -38,7 +38,7 @@ describe("slurm states", () => {
 			["COMPLETING", "ending", "COMPLETING"],
 			["COMPLETED", "ended", "COMPLETED"],
 			["FAILED", "ended", "FAILED (Resources)"],
-			["CANCELLED by 1000", "ended", "CANCELLED"],
+			["CANCELLED by 1000", "ended", "cancelled"],
 			["TIMEOUT", "ended", "TIMEOUT: the time limit was reached"],
 			["OUT_OF_MEMORY", "ended", "OUT_OF_MEMORY: the job used more memory than it asked for"],
 			["NODE_FAIL", "ended", "NODE_FAIL: a node of the job failed"],

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
 import type { ClusterConfig } from "../../source/config/load.js";
 import { StateStore } from "../../source/jobs/state-store.js";
 import { JobRunner } from "../../source/runner/job-runner.js";
@@ -14,6 +13,8 @@ import type { JobResult, JobSpec } from "../../source/runner/runner.js";
 import { SlurmBackend } from "../../source/runner/slurm.js";
 import {
 	copyMockCrystal,
+	describe,
+	it,
 	loopbackCluster,
 	loopbackJob,
 	loopbackSlurm,

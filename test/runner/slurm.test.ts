@@ -8,7 +8,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import type { ClusterConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
 import type { JobHandle, Liveness } from "../../source/runner/backend.js";
@@ -16,8 +15,12 @@ import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
 import { listSlurmJobs } from "../../source/runner/slurm/queue.js";
 import { SlurmBackend } from "../../source/runner/slurm.js";
 import {
+	after,
+	before,
 	controlSocketDir,
 	copyMockCrystal,
+	describe,
+	it,
 	loopbackCluster,
 	loopbackHost,
 	loopbackJob,
@@ -147,7 +150,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		await waitDetail(slow, first, /^RUNNING/);
 		await slow.kill(last, { force: false, graceMs: 1000 });
 		const pendingEnd = await waitForEnd(slow, last);
-		assert.match(pendingEnd.detail ?? "", /^CANCELLED/);
+		assert.match(pendingEnd.detail ?? "", /^cancelled/);
 		assert.equal(pendingEnd.exit?.how, "terminated");
 		await slow.kill(first, { force: false, graceMs: 1000 });
 		const runningEnd = await waitForEnd(slow, first);
@@ -194,7 +197,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 			options: { afterok: a.slurmJobId ?? "" },
 		});
 		const bEnd = await waitForEnd(backend, b);
-		assert.match(bEnd.detail ?? "", /CANCELLED|vanished/);
+		assert.match(bEnd.detail ?? "", /cancelled|vanished/);
 		assert.equal(existsSync(join(projectDir, "broken", "second.out")), false, "the dependent job never ran");
 	});
 
@@ -323,7 +326,8 @@ describe("slurm backend (sbatch through ssh)", { skip: skipSsh }, () => {
 			const job = makeJob(projectDir, "remote", "mgo");
 			await backend.preflight(job);
 			const handle = await backend.launch(job, readDeck(deck("MGO SCF")));
-			assert.equal(handle.workDir, `${home}/${tag}/project/remote`);
+			// The project's folder there: its name and a hash of its local path.
+			assert.match(handle.workDir, new RegExp(`^${home}/${tag}/project-[0-9a-f]{8}/remote$`));
 			const received: Buffer[] = [];
 			const follower = backend.follow(handle, job.name, 0, {
 				data: (c) => received.push(c),

@@ -29,7 +29,8 @@ const states: Record<string, SlurmStateInfo> = {
 	STAGE_OUT: { phase: "ending", text: "STAGE_OUT" },
 	COMPLETED: { phase: "ended", text: "COMPLETED" },
 	FAILED: { phase: "ended", text: "FAILED" },
-	CANCELLED: { phase: "ended", text: "CANCELLED", killedBy: "cancel" },
+	// One word for a stopped job everywhere crystal-tui shows one.
+	CANCELLED: { phase: "ended", text: "cancelled", killedBy: "cancel" },
 	TIMEOUT: { phase: "ended", text: "TIMEOUT: the time limit was reached", killedBy: "timeout" },
 	OUT_OF_MEMORY: {
 		phase: "ended",

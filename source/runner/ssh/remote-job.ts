@@ -7,7 +7,7 @@
  * The leader's start time (/proc/PID/stat field 22) tells our process from a recycled PID.
  */
 import type { ExitRecord, Liveness } from "../backend.js";
-import { parseExitRecord } from "../exit-record.js";
+import { exitRecordFrom } from "../exit-record.js";
 import { shellQuote as q } from "../shell-quote.js";
 
 /** Start time of a PID, in clock ticks since boot (field 22; the name before it may hold spaces). */
@@ -95,20 +95,21 @@ export function livenessScript(jobs: ProcessRef[]): string {
 			? `{ kill -0 ${pg} 2>/dev/null && [ "${startOf(pg)}" = ${q(j.pidStart ?? "")} -o -z ${q(j.pidStart ?? "")} ]; } || kill -0 -${pg} 2>/dev/null`
 			: "false";
 		return `if ${alive}; then echo '${i} ALIVE'
-elif [ -f ${q(`${j.runDir}/exit`)} ]; then printf '${i} EXIT %s\\n' "$(tr '\\n' ' ' < ${q(`${j.runDir}/exit`)})"
+elif [ -f ${q(`${j.runDir}/exit`)} ]; then printf '${i} EXIT %s\\tscratch_dir=%s\\n' "$(tr '\\n' '\\t' < ${q(`${j.runDir}/exit`)})" "$(cat ${q(`${j.runDir}/scratch`)} 2>/dev/null)"
 else echo '${i} GONE'; fi`;
 	});
 	return blocks.join("\n");
 }
 
-export function parseLiveness(stdout: string, count: number): Liveness[] {
+/** `runDirs`: the jobs' run folders, to name an exit record that cannot be read. */
+export function parseLiveness(stdout: string, count: number, runDirs: string[] = []): Liveness[] {
 	const found = new Map<number, Liveness>();
 	for (const line of stdout.split("\n")) {
 		const m = /^(\d+) (ALIVE|EXIT|GONE) ?(.*)$/.exec(line);
 		if (!m) continue;
 		const i = Number(m[1]);
 		if (m[2] === "ALIVE") found.set(i, { alive: true });
-		else if (m[2] === "EXIT") found.set(i, exitLiveness(parseExitRecord((m[3] ?? "").split(" ").join("\n"))));
+		else if (m[2] === "EXIT") found.set(i, exitLiveness(exitRecordLine(m[3] ?? "", runDirs[i])));
 		else
 			found.set(i, {
 				alive: false,
@@ -123,6 +124,14 @@ export function parseLiveness(stdout: string, count: number): Liveness[] {
 }
 
 const exitLiveness = (exit: ExitRecord | null): Liveness => ({ alive: false, exit });
+
+/** An exit record sent as one line (its lines joined by tabs), then the scratch folder. */
+function exitRecordLine(line: string, runDir: string | undefined): ExitRecord {
+	const fields = line.split("\t");
+	const kept = fields.findLast((f) => f.startsWith("scratch_dir="))?.slice("scratch_dir=".length);
+	const record = fields.filter((f) => !f.startsWith("scratch_dir=")).join("\n");
+	return exitRecordFrom(record, `${runDir ?? "the run folder"}/exit`, kept || null);
+}
 
 /**
  * SIGTERM to the job's group, then SIGKILL after the grace period if anything of it is left
