@@ -34,6 +34,8 @@ export interface ClientOptions {
 	flags: RunFlags;
 	/** The environment jobs started from here run with. */
 	env: Record<string, string>;
+	/** Where what the supervisor has to tell the user goes (default: stderr). */
+	notice?: (message: string) => void;
 }
 
 interface JobTrack {
@@ -88,6 +90,8 @@ export class ProjectClient implements JobsController {
 		this.connection.once("close", () => void this.reconnect());
 		const snapshot = await this.connection.request("open", { projectDir: this.projectDir });
 		this.paused = snapshot.paused;
+		const notice = this.options.notice ?? ((m: string) => process.stderr.write(`crystal-tui: ${m}\n`));
+		for (const message of snapshot.notices) notice(message);
 		for (const job of snapshot.jobs) this.update(job, true);
 		for (const [id, history] of Object.entries(snapshot.histories)) this.applyHistory(id, history);
 		for (const [id, progress] of Object.entries(snapshot.progress)) {

@@ -55,6 +55,8 @@ export interface ProjectHosting {
 	budget?: CoreBudget;
 	graceMs?: number;
 	pollMs?: number;
+	/** What the state store has to tell the user (a damaged store set aside, a full disk). */
+	notice?: (message: string) => void;
 }
 
 /** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
@@ -84,7 +86,8 @@ export class Project {
 
 	static async open(projectDir: string, hosting: ProjectHosting): Promise<Project> {
 		const dir = resolve(projectDir);
-		const project = new Project(dir, new StateStore(dir), hosting);
+		const store = new StateStore(dir, hosting.notice ? { notice: hosting.notice } : {});
+		const project = new Project(dir, store, hosting);
 		await project.rescan();
 		return project;
 	}

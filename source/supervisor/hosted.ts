@@ -25,6 +25,9 @@ export interface HostedProject {
 	/** How far each run's history was sent to clients (absolute point counts). */
 	sent: Map<string, { scf: number; opt: number }>;
 	decksKey: string;
+	/** What the project's store said to the user (a damaged store rebuilt), not yet told to a
+	 * client that opened the project. */
+	notices: string[];
 }
 
 interface SavedProjects {
@@ -84,6 +87,7 @@ export class HostedProjects {
 			paused: this.saved.projects[dir]?.paused ?? false,
 			sent: new Map(),
 			decksKey: "",
+			notices: [],
 			project: undefined as unknown as Project,
 		};
 		entry.project = await Project.open(dir, {
@@ -91,6 +95,12 @@ export class HostedProjects {
 			slurmBackend: (cluster) => this.backends.slurm(cluster, entry.config, dir),
 			defaults: () => settingsFrom({}, entry.config, dir),
 			budget: this.budget,
+			notice: (message) => {
+				entry.notices.push(message);
+				if (entry.notices.length > 20) entry.notices.shift();
+				this.log(`${dir}: ${message}`);
+				this.broadcast({ event: "error", projectDir: dir, id: null, message });
+			},
 		});
 		this.wire(entry);
 		entry.project.runner.setPaused(entry.paused);

@@ -61,6 +61,8 @@ export interface ProjectSnapshot {
 	/** The history of every followed run, from its first cycle. */
 	histories: Record<string, HistoryDelta>;
 	progress: Record<string, Progress>;
+	/** What the project's store has said to the user (a damaged store set aside and rebuilt). */
+	notices: string[];
 }
 
 export interface StatusRow extends JobStatus {

@@ -53,7 +53,15 @@ function snapshot(entry: HostedProject): ProjectSnapshot {
 		const live = entry.project.runner.liveProgress(record.jobId);
 		if (live) progress[record.jobId] = live;
 	}
-	return { projectDir: entry.dir, jobs: wireJobs(entry), paused: entry.paused, histories, progress };
+	return {
+		projectDir: entry.dir,
+		jobs: wireJobs(entry),
+		paused: entry.paused,
+		histories,
+		progress,
+		// Told once: to the client that opens the project next (those open now got an event).
+		notices: entry.notices.splice(0),
+	};
 }
 
 /**

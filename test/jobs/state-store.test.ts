@@ -8,7 +8,14 @@ import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { crystalTui, deck, eventually, removeProject, tempProject } from "../helpers/project.js";
+import {
+	crystalTui,
+	deck,
+	eventually,
+	killSupervisor,
+	removeProject,
+	tempProject,
+} from "../helpers/project.js";
 
 const made: string[] = [];
 after(async () => {
@@ -31,6 +38,9 @@ test("a corrupt state.db is set aside and rebuilt from the run folders: running 
 	await eventually("the job's PID record", () => existsSync(join(stateDir(dir), "runs", "mgo", "pid")));
 	running.kill("SIGKILL");
 	await running;
+	// Damage is found when a store is opened: as after a crash of the machine, the supervisor
+	// that had it open is gone too.
+	killSupervisor();
 	await damage(dir);
 
 	const status = await crystalTui(["status", "--json"], { cwd: dir, delay: 0.05 });
