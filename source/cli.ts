@@ -3,9 +3,11 @@
  * nothing else happens here.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { helpText, parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runParse } from "./commands/parse.js";
+import { packageRoot } from "./package-root.js";
 
 const line = parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
@@ -15,7 +17,7 @@ switch (line.kind) {
 		write(`${helpText}\n`);
 		break;
 	case "version": {
-		const manifest = new URL("../package.json", import.meta.url);
+		const manifest = join(packageRoot(), "package.json");
 		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
 		break;
 	}
