@@ -29,7 +29,20 @@ export const common: BuildOptions = {
 		js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
 	},
 	// Ink loads the React devtools only when DEV is set; they are not a dependency.
-	external: ["react-devtools-core"],
+	plugins: [
+		{
+			name: "no-react-devtools",
+			setup(build) {
+				build.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+					path: "devtools",
+					namespace: "absent",
+				}));
+				build.onLoad({ filter: /.*/, namespace: "absent" }, () => ({
+					contents: 'throw new Error("crystal-tui carries no React devtools: unset DEV");',
+				}));
+			},
+		},
+	],
 	legalComments: "none",
 	logLevel: "warning",
 };
