@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { common } from "./build.ts";
+import { common } from "./bundle-options.ts";
 
 const { values } = parseArgs({
 	options: {
@@ -70,7 +70,6 @@ await build({
 	entryPoints: ["source/single-file.ts"],
 	outfile: bundle,
 	splitting: false,
-	// React's production build only: nothing in the file may choose the development one.
 	define: { CRYSTAL_TUI_FILES: JSON.stringify(packageFiles()) },
 });
 
