@@ -2,12 +2,10 @@
  * The entry point: the command line to one of the modes (cockpit, run, status, stop, parse);
  * nothing else happens here.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { helpText, parseCommandLine } from "./command-line.js";
 import { runCommand } from "./commands/dispatch.js";
 import { runParse } from "./commands/parse.js";
-import { packageRoot } from "./package-root.js";
+import { packageVersion } from "./package-root.js";
 
 const line = parseCommandLine(process.argv.slice(2));
 const write = (text: string) => process.stdout.write(text);
@@ -17,8 +15,7 @@ switch (line.kind) {
 		write(`${helpText}\n`);
 		break;
 	case "version": {
-		const manifest = join(packageRoot(), "package.json");
-		write(`${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}\n`);
+		write(`${packageVersion()}\n`);
 		break;
 	}
 	case "error":

@@ -5,7 +5,7 @@
  * such folder: it unpacks those files into a cache folder and says so here before anything
  * else is loaded. Also how to start this same program again as a process of its own.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +21,13 @@ export function setPackageRoot(dir: string): void {
 export function packageRoot(): string {
 	root ??= findRoot(dirname(fileURLToPath(import.meta.url)));
 	return root;
+}
+
+/** The version of package.json: the bundle and the single file have no fixed place relative
+ * to it, so it is read from the root rather than from a path beside a module. */
+export function packageVersion(): string {
+	return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string })
+		.version;
 }
 
 function findRoot(start: string): string {
