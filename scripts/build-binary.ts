@@ -70,7 +70,11 @@ await build({
 	entryPoints: ["source/single-file.ts"],
 	outfile: bundle,
 	splitting: false,
-	define: { CRYSTAL_TUI_FILES: JSON.stringify(packageFiles()) },
+	define: {
+		CRYSTAL_TUI_FILES: JSON.stringify(packageFiles()),
+		// Set by source/single-file.ts to a file of the unpacked folder before the program loads.
+		"import.meta.url": "globalThis.CRYSTAL_TUI_MODULE_URL",
+	},
 });
 
 const runtime = runtimeOf(values.with);

@@ -3,19 +3,16 @@
  * CRYSTAL): the first folder above this module that holds a package.json, which holds for the
  * sources, the bundle in dist/ and an npm install alike. The single-file executable has no
  * such folder: it unpacks those files into a cache folder and says so here before anything
- * else is loaded. Also how to start this same program again as a process of its own.
+ * else is loaded.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let root: string | undefined;
-/** Set by the single-file executable, which is its own program. */
-let singleFile = false;
 
 export function setPackageRoot(dir: string): void {
 	root = dir;
-	singleFile = true;
 }
 
 export function packageRoot(): string {
@@ -35,14 +32,4 @@ function findRoot(start: string): string {
 		if (existsSync(join(dir, "package.json"))) return dir;
 		if (dirname(dir) === dir) throw new Error(`crystal-tui: no package.json above ${start}`);
 	}
-}
-
-/**
- * The command that starts crystal-tui again with `args` (a detached helper process, say): the
- * single file alone, or this Node on the bundle's entry (whichever module asks, and also from
- * the sources under test, where the entry is the built one).
- */
-export function selfCommand(args: readonly string[]): { file: string; args: string[] } {
-	if (singleFile) return { file: process.execPath, args: [...args] };
-	return { file: process.execPath, args: [join(packageRoot(), "dist", "cli.js"), ...args] };
 }

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { setPackageRoot } from "./package-root.js";
 
 /** Filled in by the build (scripts/build-binary.ts): path, mode, base64 contents. */
@@ -38,5 +39,17 @@ function unpack(): string {
 	return target;
 }
 
-setPackageRoot(unpack());
+const root = unpack();
+setPackageRoot(root);
+// Every module of the file reads this as its import.meta.url (scripts/build-binary.ts): a path
+// in the unpacked folder where the npm install has its chunks, so that a file found relative to
+// a module (../../package.json) is found here as it is there.
+Reflect.set(
+	globalThis,
+	"CRYSTAL_TUI_MODULE_URL",
+	pathToFileURL(join(root, "dist", "chunks", "single-file.js")).href,
+);
+// As in Node's single executable applications, the executable is its own entry script (bun puts
+// a path inside itself there): a command that starts crystal-tui again runs just this file.
+process.argv[1] = process.execPath;
 await import("./cli.js");
