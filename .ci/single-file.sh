@@ -44,6 +44,10 @@ home=$(mktemp -d /tmp/crystal-tui-single-file-XXXXXX)
 tmux_socket=crystal-tui-single-file-$$
 cleanup() {
 	tmux -L "$tmux_socket" kill-server 2>/dev/null || true
+	# The cockpit leaves the demo's jobs running when it quits: stop them as a user would.
+	if [[ -d ${XDG_STATE_HOME:-/nonexistent}/crystal-tui/demo ]]; then
+		(cd "$XDG_STATE_HOME/crystal-tui/demo" && "$binary" stop --all --force >/dev/null 2>&1) || true
+	fi
 	# The demo's jobs may still run (the cockpit leaves them): end their process groups.
 	for pid in $(pgrep -f "$home" || true); do kill "$pid" 2>/dev/null || true; done
 	rm -rf "$home"
