@@ -6,7 +6,8 @@
  * the package's own files (fixtures/bin, fixtures/demo, fixtures/outputs, package.json) inlined
  * for it to unpack on first use; then either runtime turns it into an executable:
  *   bun   `bun build --compile` (the npm `bun` package), the default: see the README for why;
- *   sea   Node's single executable applications (`node --build-sea`, Node >= 25.5).
+ *   sea   Node's single executable applications (`node --build-sea`, Node >= 25.5), with V8's
+ *         code cache of the bundle.
  *
  *   node scripts/build-binary.ts [--with bun|sea] [--runtime PATH] [--out FILE]
  * --runtime: the bun or node executable to build with (default: the devDependency's).
@@ -96,7 +97,7 @@ if (values.with === "bun") {
 			mainFormat: "module",
 			output: out,
 			disableExperimentalSEAWarning: true,
-			useCodeCache: false,
+			useCodeCache: true,
 		}),
 	);
 	execFileSync(runtime, ["--build-sea", config], { stdio: "inherit" });
