@@ -13,7 +13,8 @@
  *   node_modules/.bin/node --import tsx bench/ui/run.ts     (needs npm run build first)
  *
  * To compare V8 flags, set BENCH_NODE_FLAGS (e.g. "--max-semi-space-size=1"): crystal-tui is
- * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags).
+ * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags); set
+ * BENCH_PROGRAM to measure another build of it (the single file).
  *
  * The two are measured in alternating rounds (BENCH_ROUNDS, default 3) and compared by their
  * median CPU, so that other work on the machine weighs on both alike; peak RSS is the highest.
@@ -42,10 +43,13 @@ import { Tmux } from "../../test/e2e/tmux.js";
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
 const nodeFlags = process.env.BENCH_NODE_FLAGS;
+/** BENCH_PROGRAM measures another build, e.g. the single file (build/crystal-tui-linux-x64). */
+const program = process.env.BENCH_PROGRAM;
 const crystalTui =
-	nodeFlags === undefined
+	program ??
+	(nodeFlags === undefined
 		? join(root, "bin", "crystal-tui")
-		: `${node} ${nodeFlags} ${join(root, "dist", "cli.js")}`;
+		: `${node} ${nodeFlags} ${join(root, "dist", "cli.js")}`);
 /** How the printers print: `lines` lines every `tickMs`, for `seconds`. */
 interface Scenario {
 	name: string;
@@ -275,7 +279,11 @@ for (const scenario of scenarios) {
 	const perSecond = (1000 / scenario.tickMs) * scenario.lines;
 	console.log(
 		`${scenario.name}: ${names.length} jobs x ${perSecond} lines/s x ${scenario.seconds} s, terminal ${size.columns}x${size.rows}, ${rounds} alternating rounds` +
-			(nodeFlags === undefined ? ", through bin/crystal-tui" : `, node flags: ${nodeFlags || "none"}`),
+			(program
+				? `, ${program}`
+				: nodeFlags === undefined
+					? ", through bin/crystal-tui"
+					: `, node flags: ${nodeFlags || "none"}`),
 	);
 	console.log(
 		`  crystal-tui  CPU ${f(cockpit.cpuSeconds)} s (median of ${all(cockpit.cpuAll)})   peak RSS ${f(cockpit.peakRssMb)} MB (highest of ${all(cockpit.rssAll)})   (target RSS < 120 MB)`,
