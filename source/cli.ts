@@ -7,11 +7,11 @@ import { runCommand } from "./commands/dispatch.js";
 import { runExport } from "./commands/export.js";
 import { runParse } from "./commands/parse.js";
 import { deckRefusal } from "./jobs/discover.js";
+import { packageVersion } from "./package-root.js";
 
 // The supervisor is this same program started detached by a client (client/start-supervisor.ts).
 if (process.argv[2] === "__supervisor") {
 	const { runSupervisor } = await import("./supervisor/main.js");
-	const { packageVersion } = await import("./commands/dispatch.js");
 	await runSupervisor(packageVersion());
 }
 
@@ -25,7 +25,7 @@ switch (line.kind) {
 		write(`${line.text}\n`);
 		break;
 	case "version":
-		write(`${line.version}\n`);
+		write(`${packageVersion()}\n`);
 		break;
 	case "export":
 		process.exitCode = await runExport(process.argv.slice(3), process.cwd(), process.stdout, process.stderr);

@@ -1,5 +1,6 @@
 /**
- * The cockpit under load: 4 jobs each printing 1000 lines a second for 10 s, all at once.
+ * The cockpit under load and at rest. Flood: 4 jobs each printing 1000 lines a second for 10 s,
+ * all at once. Rest: 4 jobs each printing a line every 2 s for 30 s, as CRYSTAL does for hours.
  * Prints the CPU seconds and peak RSS of the process that draws, for crystal-tui and for mprocs
  * showing the same 4 commands (the reference, measured in the same run), their ratios, and
  * crystal-tui's key-press-to-frame latency under that load. Both run in tmux panes of the same
@@ -12,12 +13,16 @@
  *   node_modules/.bin/node --import tsx bench/ui/run.ts     (needs npm run build first)
  *
  * To compare V8 flags, set BENCH_NODE_FLAGS (e.g. "--max-semi-space-size=1"): crystal-tui is
- * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags).
+ * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags); set
+ * BENCH_PROGRAM to measure another build of it (the single file).
  *
  * The two are measured in alternating rounds (BENCH_ROUNDS, default 3) and compared by their
  * median CPU, so that other work on the machine weighs on both alike; peak RSS is the highest.
  *
- * Targets: crystal-tui CPU no more than mprocs', peak RSS under 120 MB, latency under 100 ms.
+ * BENCH_SCENARIOS picks them (default "flood,rest").
+ *
+ * Targets: flood CPU no more than mprocs', rest CPU at most 2 x mprocs', peak RSS under 120 MB,
+ * latency under 100 ms.
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -38,12 +43,26 @@ import { Tmux } from "../../test/e2e/tmux.js";
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
 const nodeFlags = process.env.BENCH_NODE_FLAGS;
+/** BENCH_PROGRAM measures another build, e.g. the single file (build/crystal-tui-linux-x64). */
+const program = process.env.BENCH_PROGRAM;
 const crystalTui =
-	nodeFlags === undefined
+	program ??
+	(nodeFlags === undefined
 		? join(root, "bin", "crystal-tui")
-		: `${node} ${nodeFlags} ${join(root, "dist", "cli.js")}`;
-const seconds = 10;
-const linesPerSecond = 1000;
+		: `${node} ${nodeFlags} ${join(root, "dist", "cli.js")}`);
+/** How the printers print: `lines` lines every `tickMs`, for `seconds`. */
+interface Scenario {
+	name: string;
+	tickMs: number;
+	lines: number;
+	seconds: number;
+	/** The CPU ratio to mprocs aimed at. */
+	target: number;
+}
+const scenarios: Scenario[] = [
+	{ name: "flood", tickMs: 50, lines: 50, seconds: 10, target: 1 },
+	{ name: "rest", tickMs: 2000, lines: 1, seconds: 30, target: 2 },
+].filter((s) => (process.env.BENCH_SCENARIOS ?? "flood,rest").split(",").includes(s.name));
 const size = { columns: 160, rows: 48 };
 
 /** The real mprocs binary for this platform, as the package's own index resolves it (its
@@ -60,11 +79,10 @@ const mprocs = mprocsBinary();
 
 const work = mkdtempSync(join(tmpdir(), "crystal-tui-bench-"));
 const project = join(work, "project");
-const crystalDir = join(work, "bin");
 mkdirSync(project);
-mkdirSync(crystalDir);
 
-// The load: a program printing SCF-like lines at a steady rate, used as crystalOMP and by mprocs.
+// The load: a program printing SCF-like lines at a steady rate (node printer.mjs TICK_MS LINES
+// SECONDS), used as crystalOMP and by mprocs.
 // When done it leaves a file in `done` (under mprocs its stdin stays open, so the end of the
 // output is not the end of the process), and exits a few seconds later.
 const printer = join(work, "printer.mjs");
@@ -73,11 +91,12 @@ mkdirSync(done);
 writeFileSync(
 	printer,
 	`import { writeFileSync } from "node:fs";
+const [tickMs, lines, seconds] = process.argv.slice(2).map(Number);
 let n = 0;
-const end = Date.now() + ${seconds * 1000};
+const end = Date.now() + seconds * 1000;
 const timer = setInterval(() => {
 	let out = "";
-	for (let i = 0; i < ${linesPerSecond / 20}; i++) out += " CYC " + (n++) + " ETOT(AU) -2.7512345678E+02 DETOT -1.23E-05 tst 0.0E+00 PX 1.0E+00\\n";
+	for (let i = 0; i < lines; i++) out += " CYC " + (n++) + " ETOT(AU) -2.7512345678E+02 DETOT -1.23E-05 tst 0.0E+00 PX 1.0E+00\\n";
 	process.stdout.write(out);
 	if (Date.now() >= end) {
 		clearInterval(timer);
@@ -86,13 +105,20 @@ const timer = setInterval(() => {
 		// (its stdin stays open); as crystalOMP its stdin is /dev/null and it ends at once.
 		setTimeout(() => process.exit(0), 5000).unref();
 	}
-}, 50);
+}, tickMs);
 process.stdin.resume(); process.stdin.on("data", () => {}); process.stdin.on("end", () => {});
 `,
 );
-const crystal = join(crystalDir, "crystalOMP");
-writeFileSync(crystal, `#!/bin/sh\nexec ${node} ${printer} < /dev/null\n`);
-chmodSync(crystal, 0o755);
+const printerArgs = (s: Scenario) => `${s.tickMs} ${s.lines} ${s.seconds}`;
+/** A folder with the scenario's printer as crystalOMP. */
+function crystalDirOf(scenario: Scenario): string {
+	const dir = join(work, `bin-${scenario.name}`);
+	mkdirSync(dir, { recursive: true });
+	const crystal = join(dir, "crystalOMP");
+	writeFileSync(crystal, `#!/bin/sh\nexec ${node} ${printer} ${printerArgs(scenario)} < /dev/null\n`);
+	chmodSync(crystal, 0o755);
+	return dir;
+}
 const names = ["job1", "job2", "job3", "job4"];
 for (const name of names)
 	writeFileSync(
@@ -163,6 +189,7 @@ async function latency(tmux: Tmux, samples: number): Promise<number[]> {
  * they have all printed their last line and `ended` says the screen shows it; `during` runs
  * meanwhile. */
 async function measure<T>(
+	scenario: Scenario,
 	command: string,
 	env: Record<string, string>,
 	ended: (tmux: Tmux) => Promise<void>,
@@ -179,7 +206,7 @@ async function measure<T>(
 		await until(
 			"the printers to finish",
 			() => readdirSync(done).length >= names.length,
-			(seconds + 30) * 1000,
+			(scenario.seconds + 30) * 1000,
 		);
 		await ended(tmux);
 		const after = usage(pid);
@@ -189,13 +216,14 @@ async function measure<T>(
 	}
 }
 
-const env = { TERM: "xterm-256color", XDG_STATE_HOME: join(work, "state") };
+let env = { TERM: "xterm-256color", XDG_STATE_HOME: join(work, "state") };
 
 /** crystal-tui drawing the 4 jobs, as a user sees it (colours on), with the latency probe. */
-const measureCockpit = () =>
+const measureCockpit = (scenario: Scenario) =>
 	measure(
+		scenario,
 		// All 4 at once, as mprocs runs them (the default would queue jobs beyond the cores).
-		`exec ${crystalTui} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDir} --max-jobs ${names.length}`,
+		`exec ${crystalTui} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDirOf(scenario)} --max-jobs ${names.length}`,
 		// CI=false: the tmux server may inherit CI=true from a CI shell, and Ink would draw nothing;
 		// any CI variable also turns colours off, so they are asked for explicitly.
 		{ ...env, CI: "false", FORCE_COLOR: "1" },
@@ -204,14 +232,17 @@ const measureCockpit = () =>
 		},
 		async (tmux) => {
 			await tmux.waitFor("job4 local running", 30_000);
+			// At rest nothing is pressed: a key costs a frame, which is what is measured.
+			if (scenario.name === "rest") return [];
 			await sleep(2000);
 			return latency(tmux, 5);
 		},
 	);
 
-const measureMprocs = (binary: string) =>
+const measureMprocs = (binary: string, scenario: Scenario) =>
 	measure(
-		`exec ${binary} ${names.map(() => `'${node} ${printer}'`).join(" ")}`,
+		scenario,
+		`exec ${binary} ${names.map(() => `'${node} ${printer} ${printerArgs(scenario)}'`).join(" ")}`,
 		env,
 		// mprocs shows the last lines within a frame or two.
 		async () => {
@@ -222,14 +253,6 @@ const measureMprocs = (binary: string) =>
 
 // Alternating rounds, compared by their medians: other work on the machine touches both alike.
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const cockpitRuns: Awaited<ReturnType<typeof measureCockpit>>[] = [];
-const referenceRuns: Usage[] = [];
-for (let round = 0; round < rounds; round++) {
-	cockpitRuns.push(await measureCockpit());
-	if (mprocs) referenceRuns.push(await measureMprocs(mprocs));
-}
-rmSync(work, { recursive: true, force: true });
-
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -240,28 +263,44 @@ const summary = (runs: Usage[]) => ({
 	peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
 	rssAll: runs.map((r) => r.peakRssMb),
 });
-const cockpit = summary(cockpitRuns);
-const reference = referenceRuns.length ? summary(referenceRuns) : null;
-const latencies = cockpitRuns.flatMap((r) => r.during);
 const f = (n: number) => n.toFixed(2);
 const all = (values: number[]) => values.map(f).join(", ");
-console.log(
-	`load: ${names.length} jobs x ${linesPerSecond} lines/s x ${seconds} s, terminal ${size.columns}x${size.rows}, ${rounds} alternating rounds` +
-		(nodeFlags === undefined ? ", through bin/crystal-tui" : `, node flags: ${nodeFlags || "none"}`),
-);
-console.log(
-	`crystal-tui  CPU ${f(cockpit.cpuSeconds)} s (median of ${all(cockpit.cpuAll)})   peak RSS ${f(cockpit.peakRssMb)} MB (highest of ${all(cockpit.rssAll)})   (target RSS < 120 MB)`,
-);
-if (reference) {
+for (const scenario of scenarios) {
+	env = { ...env, XDG_STATE_HOME: join(work, `state-${scenario.name}`) };
+	const cockpitRuns: Awaited<ReturnType<typeof measureCockpit>>[] = [];
+	const referenceRuns: Usage[] = [];
+	for (let round = 0; round < rounds; round++) {
+		cockpitRuns.push(await measureCockpit(scenario));
+		if (mprocs) referenceRuns.push(await measureMprocs(mprocs, scenario));
+	}
+	const cockpit = summary(cockpitRuns);
+	const reference = referenceRuns.length ? summary(referenceRuns) : null;
+	const latencies = cockpitRuns.flatMap((r) => r.during);
+	const perSecond = (1000 / scenario.tickMs) * scenario.lines;
 	console.log(
-		`mprocs       CPU ${f(reference.cpuSeconds)} s (median of ${all(reference.cpuAll)})   peak RSS ${f(reference.peakRssMb)} MB`,
+		`${scenario.name}: ${names.length} jobs x ${perSecond} lines/s x ${scenario.seconds} s, terminal ${size.columns}x${size.rows}, ${rounds} alternating rounds` +
+			(program
+				? `, ${program}`
+				: nodeFlags === undefined
+					? ", through bin/crystal-tui"
+					: `, node flags: ${nodeFlags || "none"}`),
 	);
 	console.log(
-		`ratio        CPU ${f(cockpit.cpuSeconds / reference.cpuSeconds)}   RSS ${f(cockpit.peakRssMb / reference.peakRssMb)}   (target CPU ratio <= 1)`,
+		`  crystal-tui  CPU ${f(cockpit.cpuSeconds)} s (median of ${all(cockpit.cpuAll)})   peak RSS ${f(cockpit.peakRssMb)} MB (highest of ${all(cockpit.rssAll)})   (target RSS < 120 MB)`,
 	);
-} else {
-	console.log("mprocs       not found: install the devDependencies (npm install) for the reference");
+	if (reference) {
+		console.log(
+			`  mprocs       CPU ${f(reference.cpuSeconds)} s (median of ${all(reference.cpuAll)})   peak RSS ${f(reference.peakRssMb)} MB`,
+		);
+		console.log(
+			`  ratio        CPU ${f(cockpit.cpuSeconds / reference.cpuSeconds)}   RSS ${f(cockpit.peakRssMb / reference.peakRssMb)}   (target CPU ratio <= ${scenario.target})`,
+		);
+	} else {
+		console.log("  mprocs       not found: install the devDependencies (npm install) for the reference");
+	}
+	if (latencies.length)
+		console.log(
+			`  key-to-frame latency under load: median ${f(median(latencies))} ms, max ${f(Math.max(...latencies))} ms over ${latencies.length} presses (target < 100 ms; includes tmux capture polling)`,
+		);
 }
-console.log(
-	`key-to-frame latency under load: median ${f(median(latencies))} ms, max ${f(Math.max(...latencies))} ms over ${latencies.length} presses (target < 100 ms; includes tmux capture polling)`,
-);
+rmSync(work, { recursive: true, force: true });

@@ -6,10 +6,9 @@
 import { cp, mkdir, readdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../package-root.js";
 
-export const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const mockCrystalDir = join(packageRoot, "fixtures", "bin");
+export const mockCrystalDir = join(packageRoot(), "fixtures", "bin");
 
 export function demoDir(env: NodeJS.ProcessEnv = process.env): string {
 	const state = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
@@ -19,7 +18,7 @@ export function demoDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Copies the demo decks (not outputs) into the demo folder, keeping what is already there. */
 export async function prepareDemo(target = demoDir()): Promise<string> {
 	await mkdir(target, { recursive: true });
-	const source = join(packageRoot, "fixtures", "demo");
+	const source = join(packageRoot(), "fixtures", "demo");
 	for (const entry of await readdir(source)) {
 		await cp(join(source, entry), join(target, entry), {
 			recursive: true,

@@ -4,10 +4,10 @@
  * stack trace. Every mode but `parse` is a client of the supervisor (started on first need):
  * the commands ask, the supervisor runs.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ProjectClient } from "../client/project-client.js";
 import { ConfigError } from "../config/load.js";
+import { packageVersion } from "../package-root.js";
 import { LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
 import type { QueueOp } from "../supervisor/protocol.js";
@@ -29,11 +29,6 @@ export interface Flags extends CommonFlags {
 }
 
 const interactive = (flags: Flags) => flags.tui && Boolean(process.stdout.isTTY && process.stdin.isTTY);
-
-export const packageVersion = (): string => {
-	const manifest = new URL("../../package.json", import.meta.url);
-	return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-};
 
 export async function runCommand(
 	input: string[],

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { memo } from "react";
 import { displayLine } from "../format.js";
 import { outputRows } from "../layout.js";
 import type { JobView } from "../store.js";
@@ -30,6 +31,10 @@ export interface PaneProps {
  * around it: a border's box-drawing characters on every row would send each changed row down
  * Ink's slow path for wide characters, and a pane under a flood changes every row each frame.
  * Every row is cut to the pane's width, so nothing needs clipping.
+ *
+ * The clock ticks once a second: only the title band reads it, and the progress line and the
+ * rows of output are drawn again only when what they show has changed, so a quiet pane costs a
+ * title band per tick rather than a pane.
  */
 export function Pane(props: PaneProps) {
 	const { job, width, height, focused, rows, firstRow, below, arrived, following, query, match } = props;
@@ -43,28 +48,67 @@ export function Pane(props: PaneProps) {
 		<Box width={width} height={height} flexDirection="column">
 			<TitleLine job={job} width={width} focused={focused} now={props.now} />
 			<ProgressLine job={job} width={width} />
-			<Box flexDirection="column" height={count}>
-				{props.loading ? (
-					<Text dimColor>reading the log…</Text>
-				) : (
-					shown.map((line, i) => (
-						<OutputLine
-							// biome-ignore lint/suspicious/noArrayIndexKey: rows are positions on screen
-							key={i}
-							text={displayLine(line, width)}
-							query={query}
-							current={match === first + i}
-						/>
-					))
-				)}
-				{paused ? (
-					<Box flexGrow={1} alignItems="flex-end">
-						<Text inverse wrap="truncate">
-							{` paused · ${below} lines below, ${arrived} new · G follows `}
-						</Text>
-					</Box>
-				) : null}
-			</Box>
+			<PaneOutput
+				rows={shown}
+				first={first}
+				count={count}
+				width={width}
+				paused={paused}
+				below={below}
+				arrived={arrived}
+				query={query}
+				match={match}
+				loading={props.loading === true}
+			/>
 		</Box>
 	);
 }
+
+interface OutputProps {
+	/** The rows shown, oldest first, and the line number of the first. */
+	rows: readonly string[];
+	first: number;
+	count: number;
+	width: number;
+	paused: boolean;
+	below: number;
+	arrived: number;
+	query: string;
+	match: number | null;
+	loading: boolean;
+}
+
+/** Same rows (the ring hands out the same strings) and same everything else. */
+function sameOutput(a: OutputProps, b: OutputProps): boolean {
+	for (const key of Object.keys(a) as (keyof OutputProps)[])
+		if (key !== "rows" && a[key] !== b[key]) return false;
+	return a.rows.length === b.rows.length && a.rows.every((row, i) => row === b.rows[i]);
+}
+
+const PaneOutput = memo(function PaneOutput(props: OutputProps) {
+	const { rows, first, count, width, paused, query, match } = props;
+	return (
+		<Box flexDirection="column" height={count}>
+			{props.loading ? (
+				<Text dimColor>reading the log…</Text>
+			) : (
+				rows.map((line, i) => (
+					<OutputLine
+						// biome-ignore lint/suspicious/noArrayIndexKey: rows are positions on screen
+						key={i}
+						text={displayLine(line, width)}
+						query={query}
+						current={match === first + i}
+					/>
+				))
+			)}
+			{paused ? (
+				<Box flexGrow={1} alignItems="flex-end">
+					<Text inverse wrap="truncate">
+						{` paused · ${props.below} lines below, ${props.arrived} new · G follows `}
+					</Text>
+				</Box>
+			) : null}
+		</Box>
+	);
+}, sameOutput);

@@ -1,4 +1,5 @@
 import { Text } from "ink";
+import { memo } from "react";
 import { formatDelta, formatEnergy, sparkline } from "../format.js";
 import type { JobView } from "../store.js";
 import { useTheme } from "../theme.js";
@@ -31,15 +32,29 @@ export function progressText(job: JobView, width: number): { text: string; spark
 }
 
 export function ProgressLine({ job, width }: { job: JobView; width: number }) {
-	const theme = useTheme();
 	// One column in, under the title band's state mark.
 	const { text, spark } = progressText(job, width - 1);
 	const trend = job.progress?.trend;
-	const trendColor = trend && trend.kind !== "converging" ? theme.color("yellow") : theme.color("gray");
+	return <ProgressText text={text} spark={spark} warn={Boolean(trend && trend.kind !== "converging")} />;
+}
+
+/** Drawn again only when its text changed: not at every tick of the clock. (Compared by what
+ * it shows, not by the job's objects, which the store may update in place.) */
+const ProgressText = memo(function ProgressText({
+	text,
+	spark,
+	warn,
+}: {
+	text: string;
+	spark: string;
+	warn: boolean;
+}) {
+	const theme = useTheme();
+	const trendColor = warn ? theme.color("yellow") : theme.color("gray");
 	return (
 		<Text wrap="truncate">
 			<Text> {text}</Text>
 			{spark ? <Text color={trendColor}> {spark}</Text> : null}
 		</Text>
 	);
-}
+});

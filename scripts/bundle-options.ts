@@ -1,0 +1,34 @@
+/**
+ * The esbuild options both builds share: the npm install's bundle (scripts/build.ts) and the
+ * single file's (scripts/build-binary.ts).
+ */
+import type { BuildOptions } from "esbuild";
+
+export const common: BuildOptions = {
+	bundle: true,
+	platform: "node",
+	format: "esm",
+	target: "node22",
+	// CommonJS packages (React, its scheduler) call require() for Node's modules: an ES module
+	// has none, so the bundle makes one.
+	banner: {
+		js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+	},
+	// Ink loads the React devtools only when DEV is set; they are not a dependency.
+	plugins: [
+		{
+			name: "no-react-devtools",
+			setup(build) {
+				build.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+					path: "devtools",
+					namespace: "absent",
+				}));
+				build.onLoad({ filter: /.*/, namespace: "absent" }, () => ({
+					contents: 'throw new Error("crystal-tui carries no React devtools: unset DEV");',
+				}));
+			},
+		},
+	],
+	legalComments: "none",
+	logLevel: "warning",
+};
