@@ -12,7 +12,8 @@ import { packageVersion } from "./package-root.js";
 // The supervisor is this same program started detached by a client (client/start-supervisor.ts).
 if (process.argv[2] === "__supervisor") {
 	const { runSupervisor } = await import("./supervisor/main.js");
-	await runSupervisor(packageVersion());
+	// It returns only when another supervisor holds the lock: nothing else to do here.
+	process.exit(await runSupervisor(packageVersion()));
 }
 
 // `export` reads its own options (--format, -o), so it is routed before the shared parser.

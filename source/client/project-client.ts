@@ -112,7 +112,13 @@ export class ProjectClient implements JobsController {
 				await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
 			}
 		}
-		if (!this.leaving) this.runner.emit("error", null, new Error("lost the crystal-tui supervisor"));
+		if (!this.leaving) this.say(null, "lost the crystal-tui supervisor");
+	}
+
+	/** What went wrong, to whoever listens (the cockpit shows it), else on stderr. */
+	private say(id: string | null, message: string): void {
+		if (this.runner.listenerCount("error") > 0) this.runner.emit("error", id, new Error(message));
+		else process.stderr.write(`crystal-tui: ${id ? `${id}: ` : ""}${message}\n`);
 	}
 
 	/** A job's record changed (or arrived in a snapshot): keep it, follow its output. */
@@ -180,7 +186,7 @@ export class ProjectClient implements JobsController {
 				});
 				return;
 			case "error":
-				this.runner.emit("error", event.id, new Error(event.message));
+				this.say(event.id, event.message);
 				return;
 		}
 	}
@@ -240,6 +246,7 @@ export class ProjectClient implements JobsController {
 				spec: w.spec,
 				deckPath: w.deckPath,
 				state: w.state,
+				detail: w.detail,
 				startedAt: w.startedAt,
 				endedAt: w.endedAt,
 				result: w.result,

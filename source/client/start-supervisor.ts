@@ -17,16 +17,26 @@ export function selfInvocation(): { file: string; args: string[] } {
 	};
 }
 
-export function startSupervisor(_paths: SupervisorPaths): void {
+export function startSupervisor(paths: SupervisorPaths): void {
 	const { file, args } = selfInvocation();
 	const child = execa(file, [...args, "__supervisor"], {
 		detached: true,
 		stdio: "ignore",
+		cwd: paths.dir,
 		cleanup: false,
 		reject: false,
-		env: { ...process.env, CRYSTAL_TUI_ROLE: "supervisor" },
+		env: { ...process.env, PATH: withSystemPath(process.env.PATH), CRYSTAL_TUI_ROLE: "supervisor" },
 	});
 	// Nothing of this client waits for it.
 	child.nodeChildProcess.unref();
 	child.catch(() => {});
+}
+
+/** The supervisor serves every later client and runs ssh, sbatch and squeue for all of them:
+ * whatever PATH the shell that happened to start it had, the system's folders are on it. (Each
+ * job runs with the environment of the shell that started it.) */
+export function withSystemPath(path: string | undefined): string {
+	const parts = (path ?? "").split(":").filter(Boolean);
+	for (const dir of ["/usr/local/bin", "/usr/bin", "/bin"]) if (!parts.includes(dir)) parts.push(dir);
+	return parts.join(":");
 }

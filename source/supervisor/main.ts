@@ -22,6 +22,9 @@ const recoverMs = 10_000;
 export async function runSupervisor(version: string): Promise<number> {
 	const paths = supervisorPaths();
 	preparePrivateDir(paths.dir);
+	// Not the folder of whichever client started it: that may be deleted under it (every later
+	// child process would then fail to start).
+	process.chdir(paths.dir);
 	const lock = SupervisorLock.tryAcquire(paths.lock);
 	// Another supervisor holds the lock: the client that started this one connects to it.
 	if (!lock) return 0;

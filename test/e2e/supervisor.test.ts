@@ -28,9 +28,15 @@ const cockpitEnv = {
 	...supervisorEnv,
 };
 
-/** The title band of a job's pane on the screen: " ⠋ NAME local running 0:03". */
-const band = (screen: string, name: string) =>
-	screen.split("\n").find((l) => new RegExp(`^\\s*\\S+ ${name} (local|ssh@\\S+) `).test(l)) ?? "";
+/** The title band of a job's pane on the screen: "⠋ NAME local running 0:03" (panes side by
+ * side share a row: up to the next run of spaces). */
+const band = (screen: string, name: string) => {
+	for (const line of screen.split("\n")) {
+		const m = new RegExp(`\\S ${name} (local|ssh@\\S+) \\S.*?(?=\\s{3,}|$)`).exec(line);
+		if (m) return m[0];
+	}
+	return "";
+};
 
 describe("the cockpit as a client of the supervisor", () => {
 	test("shows within 2 s a job started by `crystal-tui run` in another shell", {

@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { cliPath, crystalTui, deck, mockBin, removeProject, tempProject } from "../helpers/project.js";
+import {
+	cliPath,
+	crystalTui,
+	deck,
+	mockBin,
+	removeProject,
+	supervisorEnv,
+	tempProject,
+} from "../helpers/project.js";
 import { Tmux } from "./tmux.js";
 
 const tmux = new Tmux();
@@ -21,7 +29,7 @@ test("a re-attached failed job keeps the reason in its title band", async () => 
 	assert.equal(run.exitCode, 1, run.all);
 	tmux.start(
 		cliPath,
-		{ CRY23_EXEDIR: mockBin, NO_COLOR: "1", TERM: "xterm-256color", CI: "false" },
+		{ CRY23_EXEDIR: mockBin, NO_COLOR: "1", TERM: "xterm-256color", CI: "false", ...supervisorEnv },
 		120,
 		30,
 		dir,

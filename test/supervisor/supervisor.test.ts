@@ -106,8 +106,10 @@ describe("the supervisor", { timeout: 180_000 }, () => {
 				}),
 			);
 			// The two refused return at once; then the one run is stopped (it is long).
+			const out = join(dir, "mgo.out");
+			const started = () => existsSync(out) && banners(readFileSync(out, "utf8")) > 0;
 			const deadline = Date.now() + 20_000;
-			while (ended < 2 && Date.now() < deadline) await sleep(50);
+			while ((ended < 2 || !started()) && Date.now() < deadline) await sleep(50);
 			await crystalTui(["stop", "mgo", "--force"], { cwd: dir });
 			const results = await Promise.all(runs);
 			const refused = results.filter((r) => r.exitCode === 2);
