@@ -272,7 +272,13 @@ export class CockpitStore {
 		const wasActive = activeStates.has(before as JobState);
 		const now = this.now();
 		if ((change.state === "queued" || change.state === "starting") && !wasActive) {
-			// A new run: its output and figures replace the last run's.
+			// A new run (perhaps started from another shell, elsewhere): where it runs, its output
+			// and figures replace the last run's.
+			const spec = this.controller.jobs().find((j) => j.spec.id === id)?.spec;
+			if (spec) {
+				view.runner = spec.runner;
+				view.host = spec.host ?? null;
+			}
 			view.lines.clear();
 			view.progress = null;
 			view.result = null;

@@ -212,6 +212,52 @@ describe("the supervisor", { timeout: 180_000 }, () => {
 		assert.ok((fresh.optEnergiesHartree as number[]).length > 2, "several optimisation points");
 	});
 
+	it("orders the queue: a job moved to the top runs next, a held one waits, a pause outlives the supervisor", async () => {
+		const dir = await project({
+			"a.d12": deck("A"),
+			"b.d12": deck("B"),
+			"c.d12": deck("C"),
+			"d.d12": deck("D"),
+		});
+		const client = background(
+			["run", "--max-jobs", "1", "a.d12", "b.d12", "c.d12", "d.d12", "--no-tui"],
+			dir,
+			0.01,
+		);
+		await waitForStates(dir, (rs) => rs.find((r) => r.id === "a")?.state === "running");
+		const ok = async (args: string[]) => {
+			const r = await crystalTui(args, { cwd: dir });
+			assert.equal(r.exitCode, 0, r.all);
+		};
+		await ok(["queue", "top", "d"]);
+		await ok(["queue", "hold", "b"]);
+		await ok(["queue", "pause"]);
+		const bad = await crystalTui(["queue", "up", "a"], { cwd: dir });
+		assert.equal(bad.exitCode, 2, "a running job has no place in the queue");
+		assert.match(bad.stderr, /a is not queued/);
+		// a ends; paused, nothing else starts, even with a new supervisor.
+		await waitForStates(dir, (rs) => rs.find((r) => r.id === "a")?.state === "finished");
+		process.kill(supervisorPid(), "SIGKILL");
+		await sleep(1500);
+		let rows = await status(dir);
+		assert.deepEqual(
+			rows.map((r) => r.state),
+			["finished", "queued", "queued", "queued"],
+			"the pause outlived the supervisor",
+		);
+		await ok(["queue", "resume"]);
+		rows = await waitForStates(dir, (rs) => rs.find((r) => r.id === "c")?.state === "finished");
+		const by = new Map(rows.map((r) => [r.id, r]));
+		assert.ok(
+			Date.parse(by.get("d")?.endedAt ?? "") <= Date.parse(by.get("c")?.startedAt ?? ""),
+			"d before c",
+		);
+		assert.equal(by.get("b")?.state, "queued", "b is held");
+		await ok(["queue", "release", "b"]);
+		await waitForStates(dir, (rs) => rs.find((r) => r.id === "b")?.state === "finished");
+		await client;
+	});
+
 	it("takes its lock: a second supervisor started by hand leaves at once", async () => {
 		const dir = await project({ "a.d12": deck("A") });
 		await status(dir);
