@@ -15,6 +15,9 @@ export const helpText = `
     crystal-tui run DECK... [--no-tui]  start jobs; --no-tui prints their output instead
     crystal-tui status [--json]       the jobs of this folder and their states
     crystal-tui stop JOB... | --all   stop jobs (SIGTERM, then SIGKILL after 10 s)
+    crystal-tui recover accept JOB    write the edit that healed JOB into its NAME.d12
+                                      (the deck before is kept as NAME.d12.bak)
+    crystal-tui recover apply JOB     run the change proposed for a failed JOB (recover = ask)
     crystal-tui parse FILE... [--json]  read CRYSTAL outputs: energy, convergence, diagnosis
     crystal-tui export JOB --format cif|xyz|json|bands|dos [-o FILE]  a job's final structure,
                                       result, or bands/DOS as CSV, from the files in this folder
@@ -29,6 +32,8 @@ export const helpText = `
     --keep-scratch             keep the scratch folder even when a run succeeds
     --after JOB                with run: start the decks once JOB has finished well; a deck
                                that reads EXTERNAL gets JOB's optimised geometry (JOB.gui)
+    --recover off|ask|auto     when a run fails: nothing, propose the fix, or apply it and
+                               run again (max_attempts in crystal-tui.toml, default 3)
 
   Other options
     --no-tui                   plain prefixed lines instead of the cockpit
@@ -69,6 +74,7 @@ const options = {
 	all: { type: "boolean" },
 	force: { type: "boolean" },
 	after: { type: "string" },
+	recover: { type: "string" },
 	help: { type: "boolean" },
 	version: { type: "boolean" },
 } as const;
@@ -142,6 +148,7 @@ function parse(argv: string[]): CommandLine {
 		maxJobs: count("max-jobs"),
 		crystalDir: text("crystal-dir"),
 		after: text("after"),
+		recover: text("recover"),
 	};
 	for (const [key, value] of Object.entries(optional))
 		if (value !== undefined) Object.assign(flags, { [key]: value });

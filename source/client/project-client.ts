@@ -21,6 +21,7 @@ import type {
 	EventMessage,
 	HistoryDelta,
 	QueueOp,
+	RecoverOp,
 	RunFlags,
 	StatusRow,
 	WireJob,
@@ -295,6 +296,12 @@ export class ProjectClient implements JobsController {
 			flags: this.options.flags,
 			env: this.options.env,
 		});
+	}
+
+	/** Applies the proposed attempt of a failed job, or accepts the one that worked. */
+	async recover(op: RecoverOp, id: string): Promise<string> {
+		const { message } = await this.connection.request("recover", { projectDir: this.projectDir, id, op });
+		return message;
 	}
 
 	async queueOp(op: QueueOp, id?: string): Promise<void> {

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { containerSchema } from "./container.js";
+import { recoveryFields } from "./recovery.js";
 
 /** SLURM names (partition, account, QOS, constraint): what sbatch takes without quoting. */
 const slurmName = z
@@ -64,6 +65,7 @@ export const hostSchema = z.strictObject({
 	max_jobs: positiveInt.optional(),
 	/** CRYSTAL inside a container image on this host. */
 	container: containerSchema.optional(),
+	...recoveryFields,
 });
 
 export const clusterSchema = z.strictObject({
@@ -88,6 +90,7 @@ export const clusterSchema = z.strictObject({
 	mpi_launcher: z.enum(["srun", "mpirun"]).default("srun"),
 	/** CRYSTAL inside a container image on the cluster's nodes. */
 	container: containerSchema.optional(),
+	...recoveryFields,
 });
 
 export const defaultsSchema = z.strictObject({
@@ -100,6 +103,7 @@ export const defaultsSchema = z.strictObject({
 	crystal_dir: noControl("crystal_dir").optional(),
 	/** CRYSTAL inside a container image, for jobs run on this machine. */
 	container: containerSchema.optional(),
+	...recoveryFields,
 });
 
 export const fileSchema = z.strictObject({

@@ -3,6 +3,7 @@
  * (the supervisor), after a check of every followed job for its end: the truth now, not the
  * last thing a cockpit saw.
  */
+import type { AttemptEntry } from "../runner/run-store.js";
 import type { Project } from "./project.js";
 
 export interface JobStatus {
@@ -17,6 +18,15 @@ export interface JobStatus {
 	finalEnergyHartree: number | null;
 	success: boolean | null;
 	exitCode: number | null;
+	/** off, ask or auto, and the attempts in all it allows. */
+	recover: string;
+	maxAttempts: number | null;
+	/** Every attempt of the run with its edit, reason, diff and outcome (empty: never healed). */
+	attempts: AttemptEntry[];
+	/** Why recovery stopped trying, once it gave up. */
+	gaveUp: string | null;
+	/** With recover = ask: the change waiting to be applied. */
+	proposal: AttemptEntry | null;
 }
 
 export async function statusRows(project: Project): Promise<JobStatus[]> {
@@ -37,6 +47,11 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,
 			success: record?.result?.success ?? null,
 			exitCode: record?.result?.exitCode ?? null,
+			recover: job.spec.recovery?.mode ?? "off",
+			maxAttempts: job.spec.recovery?.maxAttempts ?? null,
+			attempts: record?.recovery?.attempts ?? [],
+			gaveUp: record?.recovery?.gaveUp ?? null,
+			proposal: record?.recovery?.proposal ?? null,
 		};
 	});
 }

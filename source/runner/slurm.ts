@@ -170,7 +170,7 @@ export class SlurmBackend implements Backend {
 				await upload(
 					this.ssh.connection,
 					job.dir,
-					stageIn(job.name, job.geometryFrom).map((f) => f.job),
+					stageIn(job.name, job.geometryFrom, job.deckPath).map((f) => f.job),
 					workDir,
 				);
 				await rename(
@@ -191,6 +191,7 @@ export class SlurmBackend implements Backend {
 				mpiLauncher: this.cluster.mpiLauncher,
 				keepScratch: job.keepScratch ?? false,
 				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
+				...(job.deckPath ? { deckFrom: job.deckPath } : {}),
 				modules: this.cluster.modules,
 				env: this.cluster.env,
 				header: sbatchHeader(resourcesFor(job, this.cluster)),
