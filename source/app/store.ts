@@ -18,6 +18,7 @@
  */
 import type { Progress } from "../crystal/result.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
+import type { RecoveryRecord } from "../runner/run-store.js";
 import {
 	activeStates,
 	endStates,
@@ -63,6 +64,8 @@ export interface JobView {
 	/** SCF cycles and optimisation points of the current run, as far as seen. */
 	scfHistory: readonly ScfPoint[];
 	optHistory: readonly OptPoint[];
+	/** The attempts of a run healed (or to be healed) by its recovery policy. */
+	recovery: RecoveryRecord | null;
 }
 
 export interface Snapshot {
@@ -254,6 +257,7 @@ export class CockpitStore {
 				unseen: false,
 				scfHistory: [],
 				optHistory: [],
+				recovery: job.recovery ?? null,
 			},
 		};
 	}
@@ -292,6 +296,8 @@ export class CockpitStore {
 		}
 		view.state = change.state;
 		view.detail = change.detail ?? null;
+		// A state change is when the record of attempts changes (an attempt ended or began).
+		view.recovery = this.controller.jobs().find((j) => j.spec.id === id)?.recovery ?? null;
 		this.touch(entry);
 	}
 

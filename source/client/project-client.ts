@@ -232,6 +232,7 @@ export class ProjectClient implements JobsController {
 				startedAt: w.startedAt,
 				endedAt: w.endedAt,
 				result: w.result,
+				recovery: w.recovery ?? null,
 			}));
 	}
 

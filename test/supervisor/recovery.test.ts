@@ -179,6 +179,27 @@ describe("recovery through the supervisor", { timeout: 180_000 }, () => {
 		assert.equal(r.attempts[1]?.outcome, "finished");
 	});
 
+	it("ask: proposes the change and waits; recover apply runs it and the run heals", async () => {
+		const dir = await project({ "al.d12": demo("al-unconverged.d12") });
+		const run = await crystalTui(["run", "al.d12", "--recover", "ask", "--no-tui"], { cwd: dir });
+		assert.equal(run.exitCode, 1, run.all);
+		const failed = (await status(dir)).find((x) => x.id === "al") as Row;
+		assert.equal(failed.state, "failed");
+		assert.equal(failed.proposal?.summary, "attempt 2: SMEAR 0.005 added, GUESSP from attempt 1");
+		assert.match(failed.proposal?.diff ?? "", /\+SMEAR/);
+		assert.match(failed.detail ?? "", /proposed attempt 2: SMEAR 0\.005 added.*crystal-tui recover apply al/);
+		assert.equal(failed.attempts.length, 1, "nothing run before it is applied");
+		const apply = await crystalTui(["recover", "apply", "al"], { cwd: dir });
+		assert.equal(apply.exitCode, 0, apply.all);
+		assert.match(apply.stdout, /al: attempt 2: SMEAR 0\.005 added/);
+		const healed = await row(dir, "al", (x) => ended(x) && x.attempts.length === 2);
+		assert.equal(healed.state, "finished");
+		assert.equal(healed.proposal, null);
+		const again = await crystalTui(["recover", "apply", "al"], { cwd: dir });
+		assert.equal(again.exitCode, 2);
+		assert.match(again.stderr, /al has no proposed change to apply/);
+	});
+
 	it("with recover = off, a failed run stays as it failed", async () => {
 		const dir = await project({ "al.d12": demo("al-unconverged.d12") });
 		const run = await crystalTui(["run", "al.d12", "--no-tui"], { cwd: dir });
