@@ -86,8 +86,8 @@ export interface StoreOptions {
 	/** How often the clock ticks while a job is active (the spinner's frame time). */
 	tickMs?: number;
 	now?: () => number;
-	/** A job ended while not on screen. */
-	onNotice?: (job: JobView, state: JobState) => void;
+	/** A job ended while not on screen, or was flagged as frozen. */
+	onNotice?: (job: JobView, state: JobState | "frozen") => void;
 }
 
 const historyLimit = 500;
@@ -294,6 +294,8 @@ export class CockpitStore {
 				this.options.onNotice?.(view, change.state);
 			}
 		}
+		// A frozen run is news wherever the user looks: it may need a hand.
+		if (change.frozen) this.options.onNotice?.(view, "frozen");
 		view.state = change.state;
 		view.detail = change.detail ?? null;
 		// A state change is when the record of attempts changes (an attempt ended or began).

@@ -23,6 +23,8 @@ export interface JobStatus {
 	maxAttempts: number | null;
 	/** Every attempt of the run with its edit, reason, diff and outcome (empty: never healed). */
 	attempts: AttemptEntry[];
+	/** Running, but no new output for frozen_minutes: flagged, never acted on. */
+	frozen: boolean;
 	/** Why recovery stopped trying, once it gave up. */
 	gaveUp: string | null;
 	/** With recover = ask: the change waiting to be applied. */
@@ -50,6 +52,7 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			recover: job.spec.recovery?.mode ?? "off",
 			maxAttempts: job.spec.recovery?.maxAttempts ?? null,
 			attempts: record?.recovery?.attempts ?? [],
+			frozen: record?.state === "running" && Boolean(record.frozenAt),
 			gaveUp: record?.recovery?.gaveUp ?? null,
 			proposal: record?.recovery?.proposal ?? null,
 		};

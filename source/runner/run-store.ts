@@ -27,6 +27,9 @@ export interface RunRecord {
 	held?: boolean;
 	/** Place in the queue (smaller first): the order survives the supervisor. */
 	queueOrder?: number;
+	/** When the running job was flagged as frozen (no new output for frozen_minutes); null
+	 * once output came again. */
+	frozenAt?: number | null;
 	/** The attempts of a run that failed and was (or may be) healed by its recovery policy. */
 	recovery?: RecoveryRecord;
 }

@@ -105,6 +105,8 @@ export interface StateChange {
 	detail?: string;
 	/** A failed run starts again by its recovery policy: the new attempt's summary. */
 	attempt?: string;
+	/** A running job flagged as frozen (true) or writing again (false). */
+	frozen?: boolean;
 }
 
 export interface OutputBatch {

@@ -7,6 +7,7 @@
  * the next supervisor re-adopts them from the stores and the run folders.
  */
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
+import { flagFrozen } from "./frozen.js";
 import { HostedProjects } from "./hosted.js";
 import { SupervisorLock } from "./lock.js";
 import { preparePrivateDir, supervisorPaths } from "./paths.js";
@@ -77,6 +78,10 @@ export async function runSupervisor(version: string): Promise<number> {
 			void hosted
 				?.list()
 				.then((all) => Promise.all(all.map((entry) => entry.project.reattach())))
+				.catch(() => {});
+			void hosted
+				?.list()
+				.then((all) => Promise.all(all.map((entry) => flagFrozen(entry))))
 				.catch(() => {});
 		}, rescanMs),
 		setInterval(

@@ -200,6 +200,26 @@ describe("recovery through the supervisor", { timeout: 180_000 }, () => {
 		assert.match(again.stderr, /al has no proposed change to apply/);
 	});
 
+	it("flags a run with no new output for frozen_minutes, and leaves it running", async () => {
+		const dir = await project({ "slow.d12": demo("mgo.d12") });
+		await writeFile(join(dir, "crystal-tui.toml"), "[defaults]\nfrozen_minutes = 0.05\n");
+		// Eight seconds between two lines of output: quiet for longer than frozen_minutes (3 s).
+		const client = execa(cliPath, ["run", "slow.d12", "--no-tui"], {
+			cwd: dir,
+			reject: false,
+			stdin: "ignore",
+			env: { CRYSTAL_MOCK_DELAY: "8", CRY23_EXEDIR: mockBin, NO_COLOR: "1", ...supervisorEnv },
+		});
+		const frozen = await row(dir, "slow", (x) => (x as Row & { frozen: boolean }).frozen, 30_000);
+		assert.equal(frozen.state, "running", "never acted on");
+		assert.match(
+			frozen.detail ?? "",
+			/^frozen\? no new output for 0 min \d+ s while the job still runs \(frozen_minutes 0\.05\)/,
+		);
+		client.kill("SIGKILL");
+		await client;
+	});
+
 	it("with recover = off, a failed run stays as it failed", async () => {
 		const dir = await project({ "al.d12": demo("al-unconverged.d12") });
 		const run = await crystalTui(["run", "al.d12", "--no-tui"], { cwd: dir });
