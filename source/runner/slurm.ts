@@ -275,7 +275,9 @@ printf '%s\n' "$answer"`;
 		const records = await this.exitRecords(handles);
 		const open = handles.filter((h, i) => {
 			const r = records[i];
-			if (r && !r.alive) {
+			// A script stopped by a signal is asked about: SLURM knows whether its time limit did
+			// it (TIMEOUT), which decides how the run is resumed.
+			if (r && !r.alive && r.exit?.how !== "terminated") {
 				result.set(h, { ...r, detail: `ended (exit ${r.exit?.code ?? "?"})` });
 				return false;
 			}

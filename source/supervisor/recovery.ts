@@ -7,7 +7,7 @@
  * runner; with ask it waits as a proposal until a client applies it. The user's NAME.d12 is
  * only written by `recover accept`, after a backup. It all happens here, with no client open.
  */
-import { copyFile, mkdir, open, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { DeckEdit } from "../crystal/deck/edit.js";
 import { editDeck } from "../crystal/deck/edit.js";
@@ -39,6 +39,7 @@ export async function afterEnd(ended: EndedRun): Promise<AfterEnd | null> {
 	const maxAttempts = earlier?.maxAttempts ?? policy?.maxAttempts ?? 3;
 	const attempts = earlier ? earlier.attempts.slice() : [firstAttempt(job)];
 	const current = attempts.findIndex((a) => a.attempt === attempt);
+	if (attempt === 1) await forgetAttempts(job);
 	const output = await keepOutput(job, attempt, ended.outputPath);
 	if (attempt === 1) await keepFirstDeck(job);
 	const outcome = ended.state === "failed" ? `failed: ${ended.detail}` : ended.state;
@@ -128,6 +129,9 @@ export async function acceptAttempt(
 	const deck = join(record.spec.dir, `${record.spec.name}.d12`);
 	const text = await readFile(deck, "utf8");
 	const edited = editDeck(text, edits);
+	// Accepted before: a second backup would overwrite the deck as it was with the accepted one.
+	if (edited.text === text)
+		throw new LaunchError(`${deck} already holds ${worked.summary.replace(/^attempt \d+: /, "")}`);
 	const backup = `${deck}.bak`;
 	await copyFile(deck, backup);
 	await writeAtomically(deck, edited.text);
@@ -164,6 +168,14 @@ const readsRestartFile = (edit: DeckEdit) =>
 	edit.action === "set" && (edit.keyword === "GUESSP" || edit.keyword === "RESTART");
 
 const deckOf = (job: JobSpec) => join(job.dir, job.deckPath ?? `${job.name}.d12`);
+
+/** A new run's first failure: the attempt folders of an earlier heal belong to another story. */
+async function forgetAttempts(job: JobSpec): Promise<void> {
+	const runDir = runDirOf(job.dir, job.name);
+	const names = await readdir(runDir).catch(() => [] as string[]);
+	for (const name of names)
+		if (/^attempt-\d+$/.test(name)) await rm(join(runDir, name), { recursive: true, force: true });
+}
 
 /** The deck as written, kept as attempt 1's: NAME.d12 may be edited later, by hand or by accept. */
 async function keepFirstDeck(job: JobSpec): Promise<void> {

@@ -129,6 +129,14 @@ describe("recovery through the supervisor", { timeout: 180_000 }, () => {
 		const accepted = readFileSync(join(dir, "al.d12"), "utf8");
 		assert.match(accepted, /FMIXING\n30\nSMEAR\n0\.005\nEND\n$/);
 		assert.doesNotMatch(accepted, /GUESSP/, "GUESSP read attempt 1's wave function: not for the deck");
+		const twice = await crystalTui(["recover", "accept", "al"], { cwd: dir });
+		assert.equal(twice.exitCode, 2);
+		assert.match(twice.stderr, /already holds SMEAR 0\.005 added/);
+		assert.equal(
+			readFileSync(join(dir, "al.d12.bak"), "utf8"),
+			written,
+			"the backup is still the deck as written",
+		);
 	});
 
 	it("takes the policy from [defaults] and stops at max_attempts, saying what was tried", async () => {
