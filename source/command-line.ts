@@ -21,6 +21,9 @@ export const helpText = `
     crystal-tui stop JOB... | --all   stop jobs, queued ones too (SIGTERM, SIGKILL after 10 s)
     crystal-tui queue up|down|top|hold|release JOB... | pause | resume
                                       order the queue of this folder
+    crystal-tui recover accept JOB    write the edit that healed JOB into its NAME.d12
+                                      (the deck before is kept as NAME.d12.bak)
+    crystal-tui recover apply JOB     run the change proposed for a failed JOB (recover = ask)
     crystal-tui parse FILE... [--json]  read CRYSTAL outputs: energy, convergence, diagnosis
     crystal-tui export JOB --format cif|xyz|json|bands|dos [-o FILE]  a job's final structure,
                                       result, or bands/DOS as CSV, from the files in this folder
@@ -36,6 +39,8 @@ export const helpText = `
     --oversubscribe            allow ranks x threads above the cores of the machine or host
     --after JOB                with run: start the decks once JOB has finished well; a deck
                                that reads EXTERNAL gets JOB's optimised geometry (JOB.gui)
+    --recover off|ask|auto     when a run fails: nothing, propose the fix, or apply it and
+                               run again (max_attempts in crystal-tui.toml, default 3)
 
   Other options
     --no-tui                   plain prefixed lines instead of the cockpit
@@ -78,6 +83,7 @@ const flagSpec = {
 	all: { type: "boolean" },
 	force: { type: "boolean" },
 	after: { type: "string" },
+	recover: { type: "string" },
 	help: { type: "boolean" },
 	version: { type: "boolean" },
 } as const;
@@ -115,7 +121,7 @@ function checkTokens(argv: string[]): void {
 	}
 }
 
-export const commands = ["run", "status", "stop", "queue", "parse", "export"] as const;
+export const commands = ["run", "status", "stop", "queue", "recover", "parse", "export"] as const;
 
 const isFolder = (path: string): boolean => {
 	try {
@@ -205,6 +211,7 @@ function parse(argv: string[]): CommandLine {
 		maxJobs: count("maxJobs"),
 		crystalDir: text("crystalDir"),
 		after: text("after"),
+		recover: text("recover"),
 	};
 	for (const [key, value] of Object.entries(optional))
 		if (value !== undefined) Object.assign(flags, { [key]: value });

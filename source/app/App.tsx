@@ -2,7 +2,7 @@
  * The cockpit: header, a grid of panes (or one zoomed pane, or an overlay), the job list of the
  * other pages, and a footer. The frame is exactly the terminal's size, whatever it is resized to.
  */
-import { Box, useInput, useWindowSize } from "ink";
+import { Box, useApp, useInput, useWindowSize } from "ink";
 import { type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { JobsController } from "../jobs/controller.js";
 import { Footer } from "./components/Footer.js";
@@ -12,6 +12,7 @@ import { JobList } from "./components/JobList.js";
 import { Overlay } from "./components/Overlay.js";
 import { QueueView } from "./components/QueueView.js";
 import { ZoomedPane } from "./components/ZoomedPane.js";
+import { editDeck } from "./edit-deck.js";
 import { helpLines } from "./help-lines.js";
 import { useEverywhere } from "./hooks/use-everywhere.js";
 import { useQueue } from "./hooks/use-queue.js";
@@ -43,6 +44,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const uiRef = useRef(ui);
 	const queue = useQueue(controller, ui.overlay === "queue");
 	const everywhere = useEverywhere(controller, ui.overlay === "everywhere");
+	const { suspendTerminal } = useApp();
 	const jobs = snapshot.jobs;
 	const now = snapshot.now;
 
@@ -143,6 +145,24 @@ export function App({ controller, store, onQuit }: AppProps) {
 			case "kill":
 				controller.stop(effect.jobId, { force: effect.kind === "kill" }).catch(failed("stop"));
 				break;
+			case "apply":
+			case "accept": {
+				const recover = controller.recover?.bind(controller);
+				if (!recover) break;
+				recover(effect.kind, effect.jobId).then((text) => store.say(text), failed(effect.kind));
+				break;
+			}
+			case "edit": {
+				if (!job) break;
+				editDeck(job, controller.projectDir, suspendTerminal).then((outcome) => {
+					if (outcome.message) store.say(outcome.message);
+					if (!outcome.changed) return;
+					const next = { ...uiRef.current, confirm: { kind: "restart" as const, jobId: effect.jobId } };
+					uiRef.current = next;
+					setUi(next);
+				}, failed("edit"));
+				break;
+			}
 		}
 	};
 
@@ -181,11 +201,15 @@ export function App({ controller, store, onQuit }: AppProps) {
 	}
 	const confirm = shownUi.confirm;
 	const confirmJob = confirm ? jobs.find((j) => j.id === confirm.jobId) : undefined;
-	const question = confirm
-		? confirm.kind === "kill"
-			? `Force-kill ${confirmJob?.name ?? confirm.jobId} (SIGKILL, no clean-up)?`
-			: `Stop ${confirmJob?.name ?? confirm.jobId} (SIGTERM, then SIGKILL)?`
-		: null;
+	const confirmName = confirmJob?.name ?? confirm?.jobId ?? "";
+	const questions = {
+		kill: `Force-kill ${confirmName} (SIGKILL, no clean-up)?`,
+		stop: `Stop ${confirmName} (SIGTERM, then SIGKILL)?`,
+		apply: `Run ${confirmName} again with ${confirmJob?.recovery?.proposal?.summary ?? "the proposed change"}?`,
+		accept: `Write the edit that healed ${confirmName} into ${confirmJob?.deckPath ?? "its deck"} (backup: .bak)?`,
+		restart: `The deck of ${confirmName} changed: restart it now?`,
+	};
+	const question = confirm ? questions[confirm.kind] : null;
 
 	let main: ReactNode;
 	if (ui.overlay === "queue") {

@@ -44,7 +44,10 @@ export type Action =
 	| "everywhere"
 	| "queueDown"
 	| "queueUp"
-	| "adopt";
+	| "adopt"
+	| "applyFix"
+	| "acceptFix"
+	| "edit";
 
 export interface Binding {
 	action: Action;
@@ -131,6 +134,28 @@ export const keymap: readonly Binding[] = [
 		description: "restart the job",
 		modes: panes,
 		footer: true,
+	},
+	{
+		action: "edit",
+		short: "edit",
+		keys: ["e"],
+		label: "e",
+		description: "edit the deck in $VISUAL or $EDITOR (offers a restart when it changed)",
+		modes: [...panes, "result"],
+	},
+	{
+		action: "applyFix",
+		keys: ["a"],
+		label: "a",
+		description: "apply the change recovery proposes for a failed job and run it (asks first)",
+		modes: [...panes, "result"],
+	},
+	{
+		action: "acceptFix",
+		keys: ["A"],
+		label: "A",
+		description: "write the edit that healed the job into its deck, NAME.d12.bak kept (asks first)",
+		modes: [...panes, "result"],
 	},
 	{
 		action: "zoom",
@@ -242,8 +267,8 @@ export const keymap: readonly Binding[] = [
 	},
 	{
 		action: "everywhere",
-		keys: ["A"],
-		label: "A",
+		keys: ["W"],
+		label: "W",
 		description: "the jobs of every project the supervisor knows",
 		modes: ["grid"],
 	},

@@ -3,6 +3,7 @@
  * seen, and what to change when something went wrong. Plain data, so the view just scrolls it.
  */
 import type { BandGap } from "../crystal/result.js";
+import { attemptLines } from "./attempt-lines.js";
 import { resultCharts, scfChart } from "./charts/result-charts.js";
 import { formatDelta, formatDuration, formatEnergy, sparkline } from "./format.js";
 import type { JobView } from "./store.js";
@@ -65,6 +66,7 @@ export function resultLines(job: JobView, width = 80): Line[] {
 		for (const e of r.errors) add(`Error: ${e}`, "bad");
 		for (const w of r.warnings) add(`Warning: ${w}`, "warn");
 	}
+	lines.push(...attemptLines(job));
 	if (c) {
 		for (const section of resultCharts(c, width)) {
 			add("");

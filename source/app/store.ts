@@ -18,6 +18,7 @@
  */
 import type { Progress } from "../crystal/result.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
+import type { RecoveryRecord } from "../runner/run-store.js";
 import {
 	activeStates,
 	endStates,
@@ -63,6 +64,8 @@ export interface JobView {
 	/** SCF cycles and optimisation points of the current run, as far as seen. */
 	scfHistory: readonly ScfPoint[];
 	optHistory: readonly OptPoint[];
+	/** The attempts of a run healed (or to be healed) by its recovery policy. */
+	recovery: RecoveryRecord | null;
 }
 
 export interface Snapshot {
@@ -83,8 +86,8 @@ export interface StoreOptions {
 	/** How often the clock ticks while a job is active (the spinner's frame time). */
 	tickMs?: number;
 	now?: () => number;
-	/** A job ended while not on screen. */
-	onNotice?: (job: JobView, state: JobState) => void;
+	/** A job ended while not on screen, or was flagged as frozen. */
+	onNotice?: (job: JobView, state: JobState | "frozen") => void;
 }
 
 const historyLimit = 500;
@@ -255,6 +258,7 @@ export class CockpitStore {
 				unseen: false,
 				scfHistory: [],
 				optHistory: [],
+				recovery: job.recovery ?? null,
 			},
 		};
 	}
@@ -297,8 +301,12 @@ export class CockpitStore {
 				this.options.onNotice?.(view, change.state);
 			}
 		}
+		// A frozen run is news wherever the user looks: it may need a hand.
+		if (change.frozen) this.options.onNotice?.(view, "frozen");
 		view.state = change.state;
 		view.detail = change.detail ?? null;
+		// A state change is when the record of attempts changes (an attempt ended or began).
+		view.recovery = this.controller.jobs().find((j) => j.spec.id === id)?.recovery ?? null;
 		this.touch(entry);
 	}
 

@@ -34,12 +34,15 @@ export interface UiState {
 	/** Row of the SLURM queue view the cursor is on. */
 	queueCursor: number;
 	search: SearchState;
-	confirm: { kind: "stop" | "kill"; jobId: string } | null;
+	confirm: { kind: ConfirmKind; jobId: string } | null;
 	scroll: Readonly<Record<string, Scroll>>;
 }
 
+/** What a confirmation is about: a stop or kill, a recovery change, a restart after an edit. */
+export type ConfirmKind = "stop" | "kill" | "apply" | "accept" | "restart";
+
 export type Effect =
-	| { kind: "start" | "stop" | "kill" | "restart"; jobId: string }
+	| { kind: "start" | "stop" | "kill" | "restart" | "apply" | "accept" | "edit"; jobId: string }
 	| { kind: "adopt"; cluster: string; slurmJobId: string; name: string }
 	| { kind: "say"; text: string }
 	| { kind: "queueOp"; op: "up" | "down" | "hold" | "release" | "pause" | "resume"; jobId: string }
@@ -312,6 +315,21 @@ function apply(state: UiState, action: Action, context: UiContext): Step {
 		}
 		case "confirmNo":
 			return none({ ...state, confirm: null });
+		case "edit":
+			return job ? { state, effects: [{ kind: "edit", jobId: job.id }] } : none(state);
+		case "applyFix":
+			if (!job) return none(state);
+			if (!job.recovery?.proposal) {
+				const text = `no change proposed for ${job.name} (with recover = ask, a failed run gets one)`;
+				return { state, effects: [{ kind: "say", text }] };
+			}
+			return none({ ...state, confirm: { kind: "apply", jobId: job.id } });
+		case "acceptFix":
+			if (!job) return none(state);
+			if (!job.recovery?.attempts.some((a) => a.attempt > 1 && a.outcome === "finished")) {
+				return { state, effects: [{ kind: "say", text: `no attempt of ${job.name} has healed it` }] };
+			}
+			return none({ ...state, confirm: { kind: "accept", jobId: job.id } });
 		case "queue":
 			return none({ ...state, overlay: "queue", queueCursor: 0 });
 		case "everywhere":

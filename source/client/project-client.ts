@@ -22,6 +22,7 @@ import type {
 	EventMessage,
 	HistoryDelta,
 	QueueOp,
+	RecoverOp,
 	RunFlags,
 	StatusRow,
 	WireJob,
@@ -250,6 +251,7 @@ export class ProjectClient implements JobsController {
 				startedAt: w.startedAt,
 				endedAt: w.endedAt,
 				result: w.result,
+				recovery: w.recovery ?? null,
 			}));
 	}
 
@@ -314,6 +316,12 @@ export class ProjectClient implements JobsController {
 			flags: this.options.flags,
 			env: this.options.env,
 		});
+	}
+
+	/** Applies the proposed attempt of a failed job, or accepts the one that worked. */
+	async recover(op: RecoverOp, id: string): Promise<string> {
+		const { message } = await this.connection.request("recover", { projectDir: this.projectDir, id, op });
+		return message;
 	}
 
 	async queueOp(op: QueueOp, id?: string): Promise<void> {

@@ -53,12 +53,20 @@ const opened: ProjectClient[] = [];
 
 /** The project in a folder, through the supervisor, with the flags of this command line. */
 async function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
-	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch } = flags;
+	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch, recover } = flags;
 	const oversubscribe = (flags as { oversubscribe?: boolean }).oversubscribe;
 	const runFlags = Object.fromEntries(
-		Object.entries({ runner, host, ranks, threads, maxJobs, crystalDir, keepScratch, oversubscribe }).filter(
-			([, v]) => v !== undefined,
-		),
+		Object.entries({
+			runner,
+			host,
+			ranks,
+			threads,
+			maxJobs,
+			crystalDir,
+			keepScratch,
+			oversubscribe,
+			recover,
+		}).filter(([, v]) => v !== undefined),
 	);
 	const client = await ProjectClient.open(resolve(dir), {
 		version: packageVersion(),
@@ -114,6 +122,21 @@ async function dispatch(input: string[], flags: Flags, write: (text: string) => 
 			try {
 				if (needsJob) for (const job of jobs) await client.queueOp(op as QueueOp, job);
 				else await client.queueOp(op as QueueOp);
+			} finally {
+				await client.detach();
+			}
+			return 0;
+		}
+		case "recover": {
+			const [op, ...jobs] = args;
+			if (op !== "accept" && op !== "apply")
+				throw new LaunchError(
+					`recover ${op ?? ""}: expected accept or apply (crystal-tui recover accept JOB)`,
+				);
+			if (jobs.length === 0) throw new LaunchError(`recover ${op}: which job? crystal-tui recover ${op} JOB`);
+			const client = await open(process.cwd(), flags);
+			try {
+				for (const job of jobs) write(`${await client.recover(op, job)}\n`);
 			} finally {
 				await client.detach();
 			}

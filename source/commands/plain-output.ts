@@ -63,6 +63,7 @@ export function watchPlain(
 		const onState = (id: string, change: StateChange) => {
 			const name = names.get(id);
 			if (!name) return;
+			if (change.attempt) write(`[${name}] recovering: ${change.attempt}\n`);
 			if (change.state === "queued" || change.state === "starting") return;
 			if (endStates.has(change.state)) {
 				const result = change.state === "cancelled" ? undefined : results.get(id);

@@ -3,8 +3,9 @@
  * Flags win over configuration; configuration wins over built-in defaults.
  */
 import type { Config } from "../config/load.js";
+import { type RecoverMode, recoverModes } from "../config/recovery.js";
 import type { ProjectSettings } from "../jobs/project.js";
-import { LaunchError, type RunnerKind } from "../runner/runner.js";
+import { LaunchError, type RecoveryPolicy, type RunnerKind } from "../runner/runner.js";
 
 export interface CommonFlags {
 	runner?: string;
@@ -15,6 +16,8 @@ export interface CommonFlags {
 	crystalDir?: string;
 	keepScratch?: boolean;
 	oversubscribe?: boolean;
+	/** off, ask or auto: what the supervisor does when a run fails. */
+	recover?: string;
 }
 
 const runnerKinds: RunnerKind[] = ["local", "ssh", "slurm"];
@@ -74,6 +77,20 @@ export function settingsFrom(
 		...(d.container ? { container: d.container } : {}),
 		keepScratch: flags.keepScratch ?? false,
 		clusters: Object.keys(config.clusters),
+		recovery: recoveryPolicy(flags.recover, config, runner === "local" ? undefined : host),
+	};
+}
+
+/** The flag, else the host's or cluster's entry, else [defaults], key by key; off by default. */
+function recoveryPolicy(flag: string | undefined, config: Config, host: string | undefined): RecoveryPolicy {
+	if (flag !== undefined && !recoverModes.includes(flag as RecoverMode))
+		throw new LaunchError(`--recover ${flag}: expected one of ${recoverModes.join(", ")}`);
+	const entry = host ? (config.clusters[host]?.recovery ?? config.hosts[host]?.recovery) : undefined;
+	const d = config.defaults.recovery;
+	return {
+		mode: (flag as RecoverMode | undefined) ?? entry?.recover ?? d?.recover ?? "off",
+		maxAttempts: entry?.maxAttempts ?? d?.maxAttempts ?? 3,
+		frozenMinutes: entry?.frozenMinutes ?? d?.frozenMinutes ?? 30,
 	};
 }
 

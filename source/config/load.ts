@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { type ContainerConfig, toContainer } from "./container.js";
+import { type RecoveryConfig, toRecovery } from "./recovery.js";
 import { type ClusterFile, type ConfigFile, fileSchema, type HostFile } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -36,6 +37,7 @@ export interface HostConfig {
 	acceptNewHostKey: boolean;
 	maxJobs?: number;
 	container?: ContainerConfig;
+	recovery?: RecoveryConfig;
 }
 
 export interface ClusterConfig {
@@ -59,6 +61,7 @@ export interface ClusterConfig {
 	pollIntervalSeconds: number;
 	mpiLauncher: "srun" | "mpirun";
 	container?: ContainerConfig;
+	recovery?: RecoveryConfig;
 }
 
 export interface Defaults {
@@ -71,6 +74,7 @@ export interface Defaults {
 	/** For jobs run on this machine. */
 	container?: ContainerConfig;
 	oversubscribe?: boolean;
+	recovery?: RecoveryConfig;
 }
 
 export interface Config {
@@ -103,7 +107,10 @@ export function loadConfig(projectDir: string, options: LoadOptions = {}): Confi
 		const file = readConfigFile(path, label);
 		if (!file) continue;
 		config.files.push(path);
+		const recovery = { ...config.defaults.recovery, ...toRecovery(file.defaults ?? {}) };
 		Object.assign(config.defaults, definedOnly(toDefaults(file)));
+		// Key by key: a project's recover = "auto" keeps the user's max_attempts.
+		if (Object.keys(recovery).length > 0) config.defaults.recovery = recovery;
 		for (const [name, host] of Object.entries(file.hosts ?? {}))
 			config.hosts[name] = toHost(name, label, host);
 		for (const [name, cluster] of Object.entries(file.clusters ?? {})) {
@@ -237,6 +244,7 @@ function toHost(name: string, file: string, h: HostFile): HostConfig {
 		acceptNewHostKey: h.accept_new_host_key,
 		maxJobs: h.max_jobs,
 		...(h.container ? { container: toContainer(h.container) } : {}),
+		recovery: toRecovery(h),
 	};
 }
 
@@ -261,5 +269,6 @@ function toCluster(name: string, file: string, c: ClusterFile): ClusterConfig {
 		pollIntervalSeconds: c.poll_interval_seconds,
 		mpiLauncher: c.mpi_launcher,
 		...(c.container ? { container: toContainer(c.container) } : {}),
+		recovery: toRecovery(c),
 	};
 }

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { containerSchema } from "./container.js";
+import { recoveryFields } from "./recovery.js";
 
 /** SLURM names (partition, account, QOS, constraint): what sbatch takes without quoting. */
 const slurmName = z
@@ -65,6 +66,7 @@ export const hostSchema = z.strictObject({
 	max_jobs: positiveInt.optional(),
 	/** CRYSTAL inside a container image on this host. */
 	container: containerSchema.optional(),
+	...recoveryFields,
 });
 
 export const clusterSchema = z.strictObject({
@@ -89,6 +91,7 @@ export const clusterSchema = z.strictObject({
 	mpi_launcher: z.enum(["srun", "mpirun"]).default("srun"),
 	/** CRYSTAL inside a container image on the cluster's nodes. */
 	container: containerSchema.optional(),
+	...recoveryFields,
 });
 
 export const defaultsSchema = z.strictObject({
@@ -103,6 +106,7 @@ export const defaultsSchema = z.strictObject({
 	container: containerSchema.optional(),
 	/** Allow ranks x threads above the cores of the machine or host (--oversubscribe). */
 	oversubscribe: z.boolean().optional(),
+	...recoveryFields,
 });
 
 export const fileSchema = z.strictObject({

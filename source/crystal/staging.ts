@@ -50,10 +50,15 @@ const apply = (rules: Rule[], name: string): StagedFile[] =>
 
 /** Files copied into scratch before the run (each only if it exists). With `geometryFrom`,
  * the geometry read by EXTERNAL is that deck's NAME.gui (e.g. the optimised geometry an
- * optimisation left) rather than the job's own. */
-export function stageIn(name: string, geometryFrom?: string): StagedFile[] {
+ * optimisation left) rather than the job's own. With `deckFrom` (a path relative to the job
+ * folder), that deck is CRYSTAL's INPUT instead of NAME.d12: a recovery attempt's own deck. */
+export function stageIn(name: string, geometryFrom?: string, deckFrom?: string): StagedFile[] {
 	return apply(inputRules, name).map((f) =>
-		geometryFrom && f.scratch === "fort.34" ? { ...f, job: `${geometryFrom}.gui` } : f,
+		geometryFrom && f.scratch === "fort.34"
+			? { ...f, job: `${geometryFrom}.gui` }
+			: deckFrom && f.scratch === "INPUT"
+				? { ...f, job: deckFrom }
+				: f,
 	);
 }
 

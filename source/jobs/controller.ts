@@ -4,6 +4,7 @@
  */
 import type { EventEmitter } from "node:events";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
+import type { RecoveryRecord } from "../runner/run-store.js";
 import type { JobResult, JobSpec, JobState, RunnerEvents } from "../runner/runner.js";
 import type { SearchDirection } from "./log-search.js";
 
@@ -22,6 +23,8 @@ export interface ProjectJob {
 	result: JobResult | null;
 	/** Why it is in its state ("SCF did not converge"), as last recorded. */
 	detail?: string | null;
+	/** The attempts of a run healed (or to be healed) by its recovery policy. */
+	recovery?: RecoveryRecord | null;
 }
 
 export interface LogSlice {
@@ -89,6 +92,9 @@ export interface JobsController {
 	stop(id: string, options?: { force?: boolean }): Promise<void>;
 	/** Stop if running, then start again. */
 	restart(id: string): Promise<void>;
+	/** apply: run the attempt recovery proposed for a failed job; accept: write the edit that
+	 * worked into its NAME.d12 (after a backup). Resolves with a sentence for the user. */
+	recover?(op: "apply" | "accept", id: string): Promise<string>;
 	/** Lines [start, start+count) of the job's whole output (NAME.out), for the zoomed view. */
 	readLog(id: string, start: number, count: number): Promise<LogSlice>;
 	/** The number of the next line of the job's whole output that `test` accepts, from line

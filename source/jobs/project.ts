@@ -11,13 +11,14 @@ import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
-import { JobRunner } from "../runner/job-runner.js";
+import { JobRunner, type JobRunnerOptions } from "../runner/job-runner.js";
 import { coresOf, defaultMaxJobs } from "../runner/queue.js";
 import {
 	activeStates,
 	type JobSpec,
 	LaunchError,
 	type Parallelism,
+	type RecoveryPolicy,
 	type RunnerKind,
 } from "../runner/runner.js";
 import type { SlurmBackend } from "../runner/slurm.js";
@@ -42,6 +43,8 @@ export interface ProjectSettings {
 	env?: Record<string, string>;
 	/** The `[clusters.NAME]` of the configuration, for the queue view. */
 	clusters?: readonly string[];
+	/** What the supervisor does when a run fails. */
+	recovery?: RecoveryPolicy;
 }
 
 /** What a project needs from whoever hosts it: shared backends and the machine's cores. */
@@ -53,6 +56,8 @@ export interface ProjectHosting {
 	/** The project's settings when nothing is asked for (the configuration's defaults). */
 	defaults(): ProjectSettings;
 	budget?: CoreBudget;
+	/** What a run's recovery policy makes of its end (the supervisor's recovery step). */
+	afterEnd?: JobRunnerOptions["afterEnd"];
 	graceMs?: number;
 	pollMs?: number;
 	/** What the state store has to tell the user (a damaged store set aside, a full disk). */
@@ -80,6 +85,7 @@ export class Project {
 			graceMs: hosting.graceMs,
 			pollMs: hosting.pollMs,
 			...(hosting.budget ? { budget: hosting.budget } : {}),
+			...(hosting.afterEnd ? { afterEnd: hosting.afterEnd } : {}),
 			budgetKey: projectDir,
 		});
 	}
@@ -117,6 +123,7 @@ export class Project {
 			...(settings.oversubscribe ? { oversubscribe: true } : {}),
 			...(settings.env ? { env: settings.env } : {}),
 			...(settings.container ? { container: settings.container } : {}),
+			...(settings.recovery ? { recovery: settings.recovery } : {}),
 		};
 	}
 

@@ -4,6 +4,7 @@
  * last thing a cockpit saw.
  */
 import type { CrystalResult } from "../crystal/result.js";
+import type { AttemptEntry } from "../runner/run-store.js";
 import type { Project } from "./project.js";
 
 export interface JobStatus {
@@ -22,6 +23,17 @@ export interface JobStatus {
 	exitCode: number | null;
 	/** The parser's whole answer for the last run (the fields of `parse --json`), once it ended. */
 	result: CrystalResult | null;
+	/** off, ask or auto, and the attempts in all it allows. */
+	recover: string;
+	maxAttempts: number | null;
+	/** Every attempt of the run with its edit, reason, diff and outcome (empty: never healed). */
+	attempts: AttemptEntry[];
+	/** Running, but no new output for frozen_minutes: flagged, never acted on. */
+	frozen: boolean;
+	/** Why recovery stopped trying, once it gave up. */
+	gaveUp: string | null;
+	/** With recover = ask: the change waiting to be applied. */
+	proposal: AttemptEntry | null;
 }
 
 export async function statusRows(project: Project): Promise<JobStatus[]> {
@@ -44,6 +56,12 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			success: record?.result?.success ?? null,
 			exitCode: record?.result?.exitCode ?? null,
 			result: record?.result?.crystal ?? null,
+			recover: job.spec.recovery?.mode ?? "off",
+			maxAttempts: job.spec.recovery?.maxAttempts ?? null,
+			attempts: record?.recovery?.attempts ?? [],
+			frozen: record?.state === "running" && Boolean(record.frozenAt),
+			gaveUp: record?.recovery?.gaveUp ?? null,
+			proposal: record?.recovery?.proposal ?? null,
 		};
 	});
 }

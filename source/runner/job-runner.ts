@@ -15,9 +15,10 @@ import { LineSplitter } from "./lines.js";
 import { localOutputPath, OutputMirror } from "./output-mirror.js";
 import { checkDeck } from "./preflight.js";
 import { coresOf, type DependencyStatus, LaunchQueue } from "./queue.js";
-import type { RunRecord, RunStore } from "./run-store.js";
+import type { RecoveryRecord, RunRecord, RunStore } from "./run-store.js";
 import {
 	activeStates,
+	type JobResult,
 	type JobSpec,
 	type JobState,
 	LaunchError,
@@ -44,6 +45,37 @@ export interface JobRunnerOptions {
 	budget?: CoreBudget;
 	/** Names the budget's entries of this runner apart from other projects' (the project folder). */
 	budgetKey?: string;
+	/** Told of every run's end before it is recorded: what its recovery policy makes of a
+	 * failure, and the record of the attempts brought up to date (the supervisor's recovery step). */
+	afterEnd?: (ended: EndedRun) => Promise<AfterEnd | null>;
+}
+
+/** A run that has just ended, its output parsed to the end and its files staged back. */
+export interface EndedRun {
+	job: JobSpec;
+	state: JobState;
+	/** How it ended, in a sentence (SLURM's TIMEOUT, "SCF did not converge"). */
+	detail: string;
+	handle: JobHandle;
+	record: RunRecord | undefined;
+	result: JobResult;
+	progress: Progress;
+	/** NAME.out on this machine (the mirror of a remote one). */
+	outputPath: string;
+}
+
+/** The record of what was (or may be) tried, and the next attempt when one is to run now. */
+export interface AfterEnd {
+	recovery: RecoveryRecord;
+	detail: string;
+	next?: JobSpec;
+}
+
+export interface StartOptions {
+	held?: boolean;
+	queueOrder?: number;
+	/** A recovery attempt: the record of the attempts so far goes on with it. */
+	recovery?: RecoveryRecord;
 }
 
 /** A job being followed: its output position, parser and follower. */
@@ -183,7 +215,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return deck;
 	}
 
-	async start(job: JobSpec, options: { held?: boolean; queueOrder?: number } = {}): Promise<void> {
+	async start(job: JobSpec, options: StartOptions = {}): Promise<void> {
 		for (const parent of job.dependsOn ?? []) {
 			if (!this.store.get(parent)) {
 				throw new LaunchError(`${job.id} is to run after ${parent}, but ${parent} has never been started`);
@@ -198,9 +230,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private async enqueue(job: JobSpec, options: { held?: boolean; queueOrder?: number }): Promise<void> {
+	private async enqueue(job: JobSpec, options: StartOptions): Promise<void> {
 		const deck = await this.check(job);
 		this.decks.set(job.id, deck);
+		// A later attempt of a healed run (also one queued again by a new supervisor) keeps the
+		// record of the attempts before it; a run started by the user begins a new one.
+		const recovery =
+			options.recovery ?? ((job.attempt ?? 1) > 1 ? this.store.get(job.id)?.recovery : undefined);
 		this.store.put({
 			jobId: job.id,
 			spec: job,
@@ -214,6 +250,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			result: null,
 			...(options.held ? { held: true } : {}),
 			queueOrder: options.queueOrder ?? Date.now() * 1000,
+			...(recovery ? { recovery } : {}),
 		});
 		if (job.runner === "slurm") {
 			// SLURM queues the job itself: submit at once.
@@ -575,11 +612,31 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			handle.adopted && crystal.program === null ? { ...parsed, success: exit?.code === 0 } : parsed;
 		const state = endState(result, exit, record?.stopRequested ?? false);
 		const detail = endDetail(result, exit, state, backendDetail);
+		const healing = await this.afterEnd(tracker, record, result, state, detail);
 		this.stopFollowing(job.id, true);
-		if (record) this.store.put({ ...record, state, detail, endedAt, result });
+		if (record)
+			this.store.put({
+				...record,
+				// A run healed at once stays active: nobody waiting for it sees it end.
+				state: healing?.next ? "queued" : state,
+				...(healing?.next ? { spec: healing.next, handle: null } : {}),
+				detail: healing?.detail ?? detail,
+				endedAt,
+				result,
+				...(healing ? { recovery: healing.recovery } : {}),
+			});
 		this.emit("progress", job.id, tracker.parser.progress());
 		this.emit("result", job.id, result);
-		this.emit("state", job.id, { state, detail });
+		if (healing?.next) {
+			const attempt = healing.recovery.attempts.at(-1)?.summary ?? "";
+			this.emit("state", job.id, { state: "queued", detail: healing.detail, attempt });
+			try {
+				await this.start(healing.next, { recovery: healing.recovery });
+			} catch (error) {
+				const why = `${attempt} could not start: ${error instanceof Error ? error.message : String(error)}`;
+				this.finishWithoutRun(job.id, "failed", why);
+			}
+		} else this.emit("state", job.id, { state, detail: healing?.detail ?? detail });
 		this.pump();
 	}
 
@@ -589,6 +646,33 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		if (this.store.get(tracker.job.id)?.state !== "running") return;
 		const detail = tracker.trouble ?? tracker.polled;
 		this.emit("state", tracker.job.id, detail ? { state: "running", detail } : { state: "running" });
+	}
+
+	private async afterEnd(
+		tracker: Tracker,
+		record: RunRecord | undefined,
+		result: JobResult,
+		state: JobState,
+		detail: string,
+	): Promise<AfterEnd | null> {
+		if (!this.options.afterEnd) return null;
+		const { job, handle } = tracker;
+		const remote = this.outputIsRemote(job, handle);
+		try {
+			return await this.options.afterEnd({
+				job,
+				state,
+				detail,
+				handle,
+				record,
+				result,
+				progress: tracker.parser.progress(),
+				outputPath: localOutputPath(job, handle, remote),
+			});
+		} catch (error) {
+			this.report(job.id, error);
+			return null;
+		}
 	}
 
 	private stopFollowing(jobId: string, forget: boolean): void {

@@ -99,6 +99,7 @@ export class LocalBackend implements Backend {
 			...(mpirun ? { mpirun } : {}),
 			keepScratch: job.keepScratch ?? false,
 			...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
+			...(job.deckPath ? { deckFrom: job.deckPath } : {}),
 			...(container ? { container } : {}),
 		});
 		await writeFile(scriptPath, text, { mode: 0o700 });

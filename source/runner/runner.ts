@@ -66,6 +66,22 @@ export interface JobSpec {
 	/** A local job runs CRYSTAL inside this container ([defaults] container); SSH and SLURM
 	 * jobs use their host's or cluster's entry. */
 	container?: ContainerConfig;
+	/** What the supervisor does when the run fails ([defaults], the host or cluster entry,
+	 * `run --recover`): carried here so that a later supervisor heals it the same way. */
+	recovery?: RecoveryPolicy;
+	/** The deck this run stages as INPUT, relative to `dir`, instead of NAME.d12: an attempt's
+	 * own deck (`.crystal-tui/runs/NAME/attempt-2/NAME.d12`); the user's deck is never edited. */
+	deckPath?: string;
+	/** Which attempt of the run this is: 1 (or absent) is the deck as written. */
+	attempt?: number;
+}
+
+export interface RecoveryPolicy {
+	mode: "off" | "ask" | "auto";
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	/** A run with no new output for this long while its process lives is flagged as frozen. */
+	frozenMinutes: number;
 }
 
 /** What a run ended with. `crystal` is the parser's final result for NAME.out. */
@@ -89,6 +105,10 @@ export interface StateChange {
 	state: JobState;
 	/** A sentence for the user: "queued: 2 jobs ahead", "PENDING (Resources)", "exit 1". */
 	detail?: string;
+	/** A failed run starts again by its recovery policy: the new attempt's summary. */
+	attempt?: string;
+	/** A running job flagged as frozen (true) or writing again (false). */
+	frozen?: boolean;
 }
 
 export interface OutputBatch {

@@ -38,6 +38,8 @@ export interface ScriptOptions {
 	env?: Record<string, string>;
 	/** Stage this deck's NAME.gui as fort.34 instead of the job's own (a chained job). */
 	geometryFrom?: string;
+	/** Stage this deck (relative to the job folder) as INPUT instead of NAME.d12. */
+	deckFrom?: string;
 	/** Lines placed right after the shebang (#SBATCH directives), already validated. */
 	header?: string[];
 	/** Run CRYSTAL inside this container (exeDir is then ignored: the image's crystal_dir). */
@@ -74,7 +76,9 @@ export function jobScript(o: ScriptOptions): string {
 			? `srun "$exe" >> "$out" 2>&1 &`
 			: `${q(o.mpirun ?? "mpirun")} -np ${o.parallelism.ranks} "$exe" >> "$out" 2>&1 &`;
 
-	const stageInLines = stageIn(o.name, o.geometryFrom).map((f) => `stage_in ${q(f.job)} ${q(f.scratch)}`);
+	const stageInLines = stageIn(o.name, o.geometryFrom, o.deckFrom).map(
+		(f) => `stage_in ${q(f.job)} ${q(f.scratch)}`,
+	);
 	const stageOutLines = stageOut(o.name, o.isOptimisation).map(
 		(f) => `stage_out ${q(f.scratch)} ${q(f.job)}`,
 	);

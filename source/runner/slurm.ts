@@ -172,7 +172,7 @@ export class SlurmBackend implements Backend {
 				await upload(
 					this.ssh.connection,
 					job.dir,
-					stageIn(job.name, job.geometryFrom).map((f) => f.job),
+					stageIn(job.name, job.geometryFrom, job.deckPath).map((f) => f.job),
 					workDir,
 				);
 				await rename(
@@ -193,6 +193,7 @@ export class SlurmBackend implements Backend {
 				mpiLauncher: this.cluster.mpiLauncher,
 				keepScratch: job.keepScratch ?? false,
 				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
+				...(job.deckPath ? { deckFrom: job.deckPath } : {}),
 				modules: this.cluster.modules,
 				env: this.cluster.env,
 				header: sbatchHeader(resourcesFor(job, this.cluster)),
@@ -276,7 +277,9 @@ printf '%s\n' "$answer"`;
 		const records = await this.exitRecords(handles);
 		const open = handles.filter((h, i) => {
 			const r = records[i];
-			if (r && !r.alive) {
+			// A script stopped by a signal is asked about: SLURM knows whether its time limit did
+			// it (TIMEOUT), which decides how the run is resumed.
+			if (r && !r.alive && r.exit?.how !== "terminated") {
 				result.set(h, { ...r, detail: `ended (exit ${r.exit?.code ?? "?"})` });
 				return false;
 			}

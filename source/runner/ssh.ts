@@ -187,7 +187,7 @@ export class SshBackend implements Backend {
 			await upload(
 				this.connection,
 				job.dir,
-				stageIn(job.name, job.geometryFrom).map((f) => f.job),
+				stageIn(job.name, job.geometryFrom, job.deckPath).map((f) => f.job),
 				workDir,
 			);
 			const text = jobScript({
@@ -201,6 +201,7 @@ export class SshBackend implements Backend {
 				mpiLauncher: "mpirun",
 				keepScratch: job.keepScratch ?? false,
 				...(job.geometryFrom ? { geometryFrom: job.geometryFrom } : {}),
+				...(job.deckPath ? { deckFrom: job.deckPath } : {}),
 				modules: this.host.modules,
 				env: this.host.env,
 				...(this.host.container ? { container: this.host.container } : {}),

@@ -16,6 +16,7 @@ import { localOutputPath } from "../runner/output-mirror.js";
 import { activeStates } from "../runner/runner.js";
 import { SharedBackends } from "./backends.js";
 import type { EventMessage, HistoryDelta, RunFlags, WireJob } from "./protocol.js";
+import { afterEnd } from "./recovery.js";
 
 export interface HostedProject {
 	dir: string;
@@ -101,6 +102,7 @@ export class HostedProjects {
 				this.log(`${dir}: ${message}`);
 				this.broadcast({ event: "error", projectDir: dir, id: null, message });
 			},
+			afterEnd,
 		});
 		this.wire(entry);
 		entry.project.runner.setPaused(entry.paused);
@@ -261,6 +263,7 @@ export function wireJob(entry: HostedProject, id: string): WireJob | null {
 		runId: handle?.launchedAt ?? null,
 		held: record?.held ?? false,
 		queuePosition: position < 0 ? null : position + 1,
+		recovery: record?.recovery ?? null,
 	};
 }
 

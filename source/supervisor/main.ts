@@ -7,6 +7,7 @@
  * the next supervisor re-adopts them from the stores and the run folders.
  */
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
+import { flagFrozen } from "./frozen.js";
 import { HostedProjects } from "./hosted.js";
 import { SupervisorLock } from "./lock.js";
 import { preparePrivateDir, supervisorPaths } from "./paths.js";
@@ -85,6 +86,11 @@ export async function runSupervisor(version: string): Promise<number> {
 				?.forgetVanished()
 				.then(() => hosted?.list())
 				.then((all) => Promise.all((all ?? []).map((entry) => entry.project.reattach())))
+				.catch(() => {});
+			// Runs whose output stopped growing while they live: flagged, never acted on.
+			void hosted
+				?.list()
+				.then((all) => Promise.all(all.map((entry) => flagFrozen(entry))))
 				.catch(() => {});
 		}, recoverMs),
 		setInterval(

@@ -10,6 +10,7 @@ import type { Progress } from "../crystal/result.js";
 import type { QueueListing } from "../jobs/controller.js";
 import type { JobStatus } from "../jobs/status-rows.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
+import type { RecoveryRecord } from "../runner/run-store.js";
 import type { JobResult, JobSpec, JobState, StateChange } from "../runner/runner.js";
 
 export const protocolVersion = 1;
@@ -24,6 +25,7 @@ export interface RunFlags {
 	crystalDir?: string;
 	keepScratch?: boolean;
 	oversubscribe?: boolean;
+	recover?: string;
 }
 
 /** A job as clients see it. */
@@ -44,6 +46,8 @@ export interface WireJob {
 	held: boolean;
 	/** Place among the project's queued jobs (1 = next), null when not queued. */
 	queuePosition: number | null;
+	/** The attempts of a run healed (or to be healed) by its recovery policy. */
+	recovery?: RecoveryRecord | null;
 }
 
 export interface HistoryDelta {
@@ -105,7 +109,12 @@ export interface Requests {
 	slurmQueue: { args: { projectDir: string }; reply: QueueListing };
 	adopt: { args: { projectDir: string; cluster: string; slurmJobId: string }; reply: { id: string } };
 	resolve: { args: { projectDir: string; typed: string[] }; reply: { ids: string[] } };
+	/** apply: start the attempt recovery proposed (recover = ask); accept: write the edit that
+	 * worked into NAME.d12, after a backup. */
+	recover: { args: { projectDir: string; id: string; op: RecoverOp }; reply: { message: string } };
 }
+
+export type RecoverOp = "apply" | "accept";
 
 export type RequestKind = keyof Requests;
 

@@ -14,6 +14,7 @@ import type { HostedProject, HostedProjects } from "./hosted.js";
 import { wireJobs } from "./hosted.js";
 import type { ProjectSnapshot, RequestKind, Requests } from "./protocol.js";
 import { protocolVersion } from "./protocol.js";
+import { acceptAttempt, applyProposal } from "./recovery.js";
 
 export interface RequestContext {
 	hosted: HostedProjects;
@@ -225,6 +226,25 @@ const handlers: { [K in RequestKind]: Handler<K> } = {
 		const id = await entry.project.adopt(args.cluster, args.slurmJobId);
 		context.hosted.broadcastJobs(entry);
 		return { id };
+	},
+
+	async recover(args, context) {
+		const entry = await project(context, args.projectDir);
+		const p = entry.project;
+		const id = p.resolveJob(args.id);
+		const record = p.store.get(id);
+		if (!record) throw new LaunchError(`${id} has never run`);
+		if (args.op === "accept") {
+			const accepted = await acceptAttempt(record);
+			return {
+				message: `${accepted.deck}: ${accepted.summary.replace(/^attempt \d+: /, "")} (the deck before is ${accepted.backup})`,
+			};
+		}
+		if (activeStates.has(record.state))
+			throw new LaunchError(`${id} is ${record.state}: nothing to apply yet`);
+		const { spec, recovery } = applyProposal(record);
+		await p.runner.start(spec, { recovery });
+		return { message: `${id}: ${recovery.attempts.at(-1)?.summary ?? "started"}` };
 	},
 
 	async resolve(args, context) {

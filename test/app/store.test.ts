@@ -87,6 +87,24 @@ test("a job that ends off screen is marked and announced; looking at it clears t
 	store.close();
 });
 
+test("a run flagged as frozen is announced even on screen, and shows why in its detail", () => {
+	const controller = new FakeController(["a"]);
+	const notices: string[] = [];
+	const store = new CockpitStore(controller, {
+		onNotice: (job, state) => notices.push(`${job.name} ${state}`),
+	});
+	store.listen();
+	store.setVisible(["a"]);
+	controller.state("a", "running");
+	const detail = "frozen? no new output for 31 min 2 s while the job still runs (frozen_minutes 30)";
+	controller.runner.emit("state", "a", { state: "running", detail, frozen: true });
+	store.flush();
+	assert.deepEqual(notices, ["a frozen"]);
+	assert.equal(store.getSnapshot().jobs[0]?.detail, detail);
+	assert.equal(store.getSnapshot().jobs[0]?.state, "running");
+	store.close();
+});
+
 test("jobs that ended before the cockpit started show the tail of their log", async () => {
 	const controller = new FakeController(["done"], { done: "finished" });
 	controller.logs.set("done", numbered("out", 0, 30));

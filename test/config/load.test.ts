@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { settingsFrom } from "../../source/commands/settings.js";
 import { ConfigError, loadConfig } from "../../source/config/load.js";
 
 const made: string[] = [];
@@ -151,5 +152,41 @@ poll_interval_seconds = 45
 	it('treats host = "local" as submission on this machine', () => {
 		const config = load(`[clusters.c]\nhost = "local"\n`);
 		assert.equal(config.clusters.c?.host, undefined);
+	});
+});
+
+describe("the recovery policy keys", () => {
+	it("merges [defaults] key by key over the user's file, and reads them in host and cluster entries", () => {
+		const config = load(
+			'[defaults]\nrecover = "auto"\n[hosts.ws]\naddress = "ws"\nrecover = "ask"\nmax_attempts = 5\n[clusters.hpc]\nfrozen_minutes = 90\n',
+			"[defaults]\nmax_attempts = 4\nfrozen_minutes = 10\n",
+		);
+		assert.deepEqual(config.defaults.recovery, { recover: "auto", maxAttempts: 4, frozenMinutes: 10 });
+		assert.deepEqual(config.hosts.ws?.recovery, { recover: "ask", maxAttempts: 5 });
+		assert.deepEqual(config.clusters.hpc?.recovery, { frozenMinutes: 90 });
+	});
+
+	it("refuses a value it cannot use, naming the key", () => {
+		failsWith('[defaults]\nrecover = "yes"\n', /defaults\.recover/);
+		failsWith("[defaults]\nmax_attempts = 0\n", /defaults\.max_attempts/);
+		failsWith('[hosts.ws]\naddress = "ws"\nfrozen_minutes = -1\n', /hosts\.ws\.frozen_minutes/);
+	});
+});
+
+describe("the recovery policy of a run", () => {
+	it("takes --recover, else the host's or cluster's entry, else [defaults], key by key; off by default", () => {
+		const config = load(
+			'[defaults]\nrecover = "ask"\nmax_attempts = 4\n[hosts.ws]\naddress = "ws"\nrecover = "auto"\n[clusters.hpc]\nmax_attempts = 2\n',
+		);
+		const policy = (flags: { host?: string; recover?: string }) => settingsFrom(flags, config).recovery;
+		assert.deepEqual(policy({}), { mode: "ask", maxAttempts: 4, frozenMinutes: 30 });
+		assert.deepEqual(policy({ host: "ws" }), { mode: "auto", maxAttempts: 4, frozenMinutes: 30 });
+		assert.deepEqual(policy({ host: "hpc" }), { mode: "ask", maxAttempts: 2, frozenMinutes: 30 });
+		assert.deepEqual(policy({ host: "ws", recover: "off" }), {
+			mode: "off",
+			maxAttempts: 4,
+			frozenMinutes: 30,
+		});
+		assert.deepEqual(settingsFrom({}).recovery, { mode: "off", maxAttempts: 3, frozenMinutes: 30 });
 	});
 });
