@@ -63,7 +63,13 @@ export function watchPlain(
 		const onState = (id: string, change: StateChange) => {
 			const name = names.get(id);
 			if (!name) return;
-			if (change.attempt) write(`[${name}] recovering: ${change.attempt}\n`);
+			if (change.attempt) {
+				// The attempt that failed says so, then the next one begins.
+				const failedAttempt = results.get(id);
+				if (failedAttempt) write(`${formatResult(name, failedAttempt)}\n`);
+				results.delete(id);
+				write(`[${name}] recovering: ${change.attempt}\n`);
+			}
 			if (change.state === "queued" || change.state === "starting") return;
 			if (endStates.has(change.state)) {
 				const result = change.state === "cancelled" ? undefined : results.get(id);

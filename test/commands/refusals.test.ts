@@ -81,7 +81,7 @@ test("an unknown word that is no folder is an error listing the commands, and ma
 		await refused(
 			dir,
 			["frobnicate"],
-			/unknown command "frobnicate".*the commands are run, status, stop, queue, parse, export/,
+			/unknown command "frobnicate".*the commands are run, status, stop, queue, recover, parse, export/,
 		);
 		assert.equal(existsSync(join(dir, "frobnicate")), false);
 	} finally {

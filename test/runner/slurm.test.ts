@@ -4,7 +4,7 @@
  * dependencies, hostile names, the queue listing, and submission through the SSH backend.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,13 @@ import {
 	waitForEnd,
 } from "../helpers/infra.js";
 import { deck } from "../helpers/project.js";
+
+/** Files named PWNED* under the folders; other tests' temporary folders that vanish while find
+ * walks /tmp make it complain, which says nothing about what it found. */
+function findPwned(dirs: string[]): string {
+	const r = spawnSync("find", [...dirs, "-maxdepth", "4", "-name", "PWNED*"], { encoding: "utf8" });
+	return r.stdout;
+}
 
 const env = process.env;
 const skip = requireOrSkip(loopbackSlurm);
@@ -252,10 +259,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		const end = await waitForEnd(hostile, handle);
 		assert.equal(end.exit?.code, 0);
 		assert.ok(readFileSync(join(job.dir, `${evil}.out`), "utf8").length > 0);
-		assert.equal(
-			execFileSync("find", [projectDir, tmpdir(), "-maxdepth", "4", "-name", "PWNED*"], { encoding: "utf8" }),
-			"",
-		);
+		assert.equal(findPwned([projectDir, tmpdir()]), "");
 		await assert.rejects(
 			hostile.launch(
 				{ ...makeJob(projectDir, "p", "p"), options: { partition: "debug\n#SBATCH --uid=0" } },
