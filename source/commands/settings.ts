@@ -27,14 +27,18 @@ export function settingsFrom(
 ): ProjectSettings {
 	const d = config.defaults;
 	const host = flags.host ?? d.host;
+	if (flags.host && !flags.runner) refuseUnknown(flags.host, config);
+	const pool = host && config.pools?.[host] ? host : undefined;
 	// A host named on the command line without --runner picks the runner its entry implies.
 	const implied =
 		host && !flags.runner
-			? config.clusters[host]
-				? "slurm"
-				: config.hosts[host]
-					? "ssh"
-					: undefined
+			? pool
+				? "ssh"
+				: config.clusters[host]
+					? "slurm"
+					: config.hosts[host]
+						? "ssh"
+						: undefined
 			: undefined;
 	const runner = (flags.runner ?? implied ?? d.runner ?? "local") as RunnerKind;
 	if (!runnerKinds.includes(runner)) {
@@ -55,6 +59,7 @@ export function settingsFrom(
 	return {
 		runner,
 		...(runner !== "local" && host ? { host } : {}),
+		...(runner === "ssh" && pool ? { pool } : {}),
 		parallelism: {
 			ranks: positive(flags.ranks ?? d.ranks, "--ranks", 1),
 			threads: positive(flags.threads ?? d.threads, "--threads", 1),
@@ -65,4 +70,14 @@ export function settingsFrom(
 		keepScratch: flags.keepScratch ?? false,
 		clusters: Object.keys(config.clusters),
 	};
+}
+
+/** `--host NAME` that names nothing of the configuration: what it could have been. */
+function refuseUnknown(name: string, config: Config): void {
+	if (name === "local" || config.hosts[name] || config.clusters[name] || config.pools?.[name]) return;
+	const list = (names: string[]) => names.join(", ") || "none";
+	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
+	throw new LaunchError(
+		`--host ${name}: no [hosts.${name}], [clusters.${name}] or [pools.${name}] in ${files} (hosts: ${list(Object.keys(config.hosts))}; clusters: ${list(Object.keys(config.clusters))}; pools: ${list(Object.keys(config.pools ?? {}))})`,
+	);
 }

@@ -11,7 +11,7 @@ import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
-import { JobRunner } from "../runner/job-runner.js";
+import { JobRunner, type Placement } from "../runner/job-runner.js";
 import { coresOf, defaultMaxJobs } from "../runner/queue.js";
 import {
 	activeStates,
@@ -29,6 +29,8 @@ import { StateStore } from "./state-store.js";
 export interface ProjectSettings {
 	runner: RunnerKind;
 	host?: string;
+	/** A `[pools.NAME]`: each job is placed on one of its hosts when it starts. */
+	pool?: string;
 	parallelism: Parallelism;
 	/** Jobs running at once on this machine; default: as many as fit the cores. */
 	maxJobs?: number;
@@ -53,9 +55,14 @@ export interface ProjectHosting {
 	/** The project's settings when nothing is asked for (the configuration's defaults). */
 	defaults(): ProjectSettings;
 	budget?: CoreBudget;
+	/** Where a job of a pool goes, asked before each launch. */
+	placement?: Placement;
 	graceMs?: number;
 	pollMs?: number;
 }
+
+/** A pool's jobs at once when --max-jobs does not say: its hosts' limits are what count. */
+const poolMaxJobs = 10_000;
 
 /** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
 export interface Chain {
@@ -78,6 +85,7 @@ export class Project {
 			graceMs: hosting.graceMs,
 			pollMs: hosting.pollMs,
 			...(hosting.budget ? { budget: hosting.budget } : {}),
+			...(hosting.placement ? { placement: hosting.placement } : {}),
 			budgetKey: projectDir,
 		});
 	}
@@ -106,11 +114,13 @@ export class Project {
 			dir: deck.dir,
 			projectDir: this.projectDir,
 			runner: settings.runner,
-			...(settings.host ? { host: settings.host } : {}),
+			// A pool's job gets its host when it starts; its members' cores bound it, not ours.
+			...(settings.pool ? { pool: settings.pool } : settings.host ? { host: settings.host } : {}),
 			parallelism: settings.parallelism,
 			keepScratch: settings.keepScratch ?? false,
 			crystalDir: settings.crystalDir ?? null,
-			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
+			maxJobs:
+				settings.maxJobs ?? (settings.pool ? poolMaxJobs : defaultMaxJobs(coresOf(settings.parallelism))),
 			...(settings.oversubscribe ? { oversubscribe: true } : {}),
 			...(settings.env ? { env: settings.env } : {}),
 			...(settings.container ? { container: settings.container } : {}),

@@ -12,6 +12,9 @@ export interface JobStatus {
 	detail: string | null;
 	runner: string;
 	host: string | null;
+	/** A pool's job: the pool, and why it went to its host ("ws2: 6 of 8 cores free"). */
+	pool: string | null;
+	placement: string | null;
 	startedAt: string | null;
 	endedAt: string | null;
 	finalEnergyHartree: number | null;
@@ -32,6 +35,8 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			detail: record?.detail ?? null,
 			runner: job.spec.runner,
 			host: job.spec.host ?? null,
+			pool: job.spec.pool ?? null,
+			placement: job.spec.placement ?? null,
 			startedAt: iso(record?.startedAt),
 			endedAt: iso(record?.endedAt),
 			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,
