@@ -67,7 +67,13 @@ export class ProjectClient implements JobsController {
 	static async open(projectDir: string, options: ClientOptions): Promise<ProjectClient> {
 		const connection = await SupervisorConnection.open(options.version);
 		const client = new ProjectClient(projectDir, connection, options);
-		await client.subscribe();
+		try {
+			await client.subscribe();
+		} catch (error) {
+			// Refused (a mistake in crystal-tui.toml): nothing may hold the process open.
+			await client.detach();
+			throw error;
+		}
 		return client;
 	}
 
