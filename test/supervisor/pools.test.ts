@@ -177,7 +177,7 @@ cores = 2
 			const on3 = rows.filter(
 				(r) => ["b", "c", "d"].includes(r.id) && r.host === "ws3" && r.state === "running",
 			);
-			return on3.length === 2 && rows.some((r) => r.state === "queued") ? rows : false;
+			return on3.length === 2 && rows.some((r) => r.state === "queued");
 		});
 		const queued = waiting.find((r) => r.state === "queued");
 		assert.match(queued?.detail ?? "", /ws2 down|ws2 did not answer/);
