@@ -382,6 +382,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const answer = placement.place(unplaced(job));
 		if ("wait" in answer) {
 			this.waits.set(job.id, answer.wait);
+			// Kept in the record too: `status` says why it waits.
+			const record = this.store.get(job.id);
+			if (record && record.detail !== answer.wait) this.store.put({ ...record, detail: answer.wait });
 			return false;
 		}
 		this.waits.delete(job.id);

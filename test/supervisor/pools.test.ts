@@ -6,6 +6,7 @@
  * when jobs wait.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -232,6 +233,29 @@ idle_minutes = 0.05
 		);
 		await one;
 		await waitFor("ws3 stopped after being idle", () => !ws3.running() && !existsSync(ws3.pidFile), 60_000);
+	});
+
+	test("a host without declared cores is counted by its nproc and the load of other users", async () => {
+		const nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
+		const dir = await project(
+			["n1"],
+			`${hostEntry("ws1", Number(env.TEST_SSH_PORT), bin, 0.01)}
+[pools.lab]
+hosts = ["ws1"]
+check_seconds = 1
+`,
+		);
+		const run = background(dir, ["n1.d12", "--host", "lab"]);
+		// Placed (this machine's load permitting), or waiting with the same figures said.
+		const counted = new RegExp(`ws1:? \\d+ of ${nproc} cores free`);
+		const [row] = await rowsWhen(dir, "n1 placed or waiting on the figures of ws1", (rows) =>
+			rows.some(
+				(r) => counted.test(r.placement ?? "") || (r.state === "queued" && counted.test(r.detail ?? "")),
+			),
+		);
+		assert.ok(row);
+		await crystalTui(["stop", "--all", "--force"], { cwd: dir });
+		await run;
 	});
 
 	test("an unknown --host names the hosts, clusters and pools there are", async () => {
