@@ -60,7 +60,14 @@ export class Placer {
 	/** The placement hook of one project's runner. */
 	for(project: PlacedProject): Placement {
 		return {
-			place: (job) => this.place(job, project),
+			place: (job) => {
+				try {
+					return this.place(job, project);
+				} catch (error) {
+					// A configuration changed under a waiting job: it waits, saying why.
+					return { wait: (error as Error).message };
+				}
+			},
 			unreachable: (job) => this.unreachable(job, project),
 			onChange: (wake) => {
 				this.wakers.add(wake);
