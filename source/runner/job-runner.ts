@@ -195,7 +195,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return deck;
 	}
 
-	async start(job: JobSpec, options: { held?: boolean; queueOrder?: number } = {}): Promise<void> {
+	async start(placedBefore: JobSpec, options: { held?: boolean; queueOrder?: number } = {}): Promise<void> {
+		// A pool's job is placed when its turn comes, not where an earlier start placed it.
+		const job = placedBefore.pool ? unplaced(placedBefore) : placedBefore;
 		for (const parent of job.dependsOn ?? []) {
 			if (!this.store.get(parent)) {
 				throw new LaunchError(`${job.id} is to run after ${parent}, but ${parent} has never been started`);

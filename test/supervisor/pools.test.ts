@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { execa } from "execa";
 import { copyMockCrystal, loopbackSshd, requireOrSkip, sharedTempDir, waitFor } from "../helpers/infra.js";
-import { cliPath, crystalTui, deck, mockBin, supervisorEnv } from "../helpers/project.js";
+import { cliPath, crystalTui, deck, killSupervisor, mockBin, supervisorEnv } from "../helpers/project.js";
 import { type ExtraSshd, extraSshd, stopped } from "../helpers/sshd-pool.js";
 
 const env = process.env;
@@ -233,6 +233,33 @@ idle_minutes = 0.05
 		);
 		await one;
 		await waitFor("ws3 stopped after being idle", () => !ws3.running() && !existsSync(ws3.pidFile), 60_000);
+	});
+
+	test("a supervisor killed mid-run follows a pool's job again on the host it went to", async () => {
+		const dir = await project(
+			["k1"],
+			`${hostEntry("ws1", Number(env.TEST_SSH_PORT), bin, 0.02)}
+${hostEntry("ws2", ws2.port, bin, 0.02)}
+[pools.lab]
+hosts = ["ws1", "ws2"]
+check_seconds = 1
+[pools.lab.host.ws1]
+cores = 1
+[pools.lab.host.ws2]
+cores = 2
+`,
+		);
+		const run = background(dir, ["k1.d12", "--host", "lab"]);
+		await rowsWhen(dir, "k1 running on ws2", (rows) =>
+			rows.some((r) => r.state === "running" && r.host === "ws2"),
+		);
+		killSupervisor();
+		const [row] = await rowsWhen(dir, "k1 finished", (rows) => rows.every((r) => r.state === "finished"));
+		assert.equal(row?.host, "ws2");
+		assert.equal(row?.placement, "ws2: 2 of 2 cores free");
+		const out = await execa("cat", [join(dir, "k1.out")]);
+		assert.equal(out.stdout.split("\n").filter((l) => l.includes("EEEEEEEEEE STARTING")).length, 1);
+		await run;
 	});
 
 	test("a host without declared cores is counted by its nproc and the load of other users", async () => {
