@@ -92,17 +92,19 @@ export class Placer {
 		const need = coresOf(job.parallelism);
 		const usage = this.usage();
 		const hostsOf = project.config().hosts;
+		const hosts = pool.members.map((member) => this.host(member.host, pool, project, job));
+		// Until every member has answered once, the most free one is not known.
+		const unasked = hosts.filter((h) => h.up === null).map((h) => h.name);
+		if (unasked.length) return { wait: `asking ${unasked.join(", ")} for their cores and load` };
 		let best: { host: PoolHost; free: number; jobs: number; reason: string } | null = null;
 		const notes: string[] = [];
-		for (const member of pool.members) {
-			const host = this.host(member.host, pool, project, job);
+		for (const [i, member] of pool.members.entries()) {
+			const host = hosts[i] as PoolHost;
 			if (host.up !== true) {
 				notes.push(
-					host.up === null
-						? `${member.host} not asked yet`
-						: host.starting
-							? `${member.host} starting`
-							: `${member.host} down${host.commandFailure ? ` (${host.commandFailure})` : ""}`,
+					host.starting
+						? `${member.host} starting`
+						: `${member.host} down${host.commandFailure ? ` (${host.commandFailure})` : ""}`,
 				);
 				continue;
 			}

@@ -64,15 +64,23 @@ async function status(dir: string): Promise<Row[]> {
 	return JSON.parse(r.stdout) as Row[];
 }
 
-const rowsWhen = (dir: string, what: string, want: (rows: Row[]) => boolean, timeoutMs = 90_000) =>
-	waitFor(
-		what,
-		async () => {
-			const rows = await status(dir);
-			return want(rows) ? rows : null;
-		},
-		timeoutMs,
-	);
+/** The status rows once `want` holds; on a timeout the message shows the last ones. */
+async function rowsWhen(dir: string, what: string, want: (rows: Row[]) => boolean, timeoutMs = 90_000) {
+	let last: Row[] = [];
+	try {
+		return await waitFor(
+			what,
+			async () => {
+				last = await status(dir);
+				return want(last) ? last : null;
+			},
+			timeoutMs,
+		);
+	} catch (error) {
+		const seen = last.map((r) => [r.id, r.state, r.host, r.detail]);
+		throw new Error(`${(error as Error).message}; last status: ${JSON.stringify(seen)}`);
+	}
+}
 
 /** A `run` in the background, as from a user's shell. */
 const background = (dir: string, args: string[]) =>
