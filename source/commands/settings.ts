@@ -31,26 +31,32 @@ export function settingsFrom(
 ): ProjectSettings {
 	const d = config.defaults;
 	const host = flags.host ?? d.host;
+	if (flags.host && !flags.runner) refuseUnknown(flags.host, config);
+	const pool = host && config.pools?.[host] ? host : undefined;
 	// A host named on the command line without --runner picks the runner its entry implies.
 	const implied =
 		host && !flags.runner
-			? config.clusters[host]
-				? "slurm"
-				: config.hosts[host]
-					? "ssh"
-					: undefined
+			? pool
+				? "ssh"
+				: config.clusters[host]
+					? "slurm"
+					: config.hosts[host]
+						? "ssh"
+						: undefined
 			: undefined;
 	const runner = (flags.runner ?? implied ?? d.runner ?? "local") as RunnerKind;
 	if (!runnerKinds.includes(runner)) {
 		throw new LaunchError(`--runner ${flags.runner}: expected one of ${runnerKinds.join(", ")}`);
 	}
 	// A host that names no entry is a typo: running on this machine instead would hide it.
+	const pooled = runner !== "slurm" && pool !== undefined;
 	const known =
-		runner === "slurm"
+		pooled ||
+		(runner === "slurm"
 			? config.clusters[host ?? ""]
 			: runner === "ssh"
 				? config.hosts[host ?? ""]
-				: (config.clusters[host ?? ""] ?? config.hosts[host ?? ""]);
+				: (config.clusters[host ?? ""] ?? config.hosts[host ?? ""]));
 	if (host && !known) throw new LaunchError(unknownHost(host, runner, config, flags.host === undefined));
 	if (runner !== "local" && !host) {
 		throw new LaunchError(
@@ -67,6 +73,7 @@ export function settingsFrom(
 	return {
 		runner,
 		...(runner !== "local" && host ? { host } : {}),
+		...(runner === "ssh" && pool ? { pool } : {}),
 		parallelism: {
 			ranks: positive(flags.ranks ?? d.ranks, "--ranks", 1),
 			threads: positive(flags.threads ?? d.threads, "--threads", 1),
@@ -95,7 +102,8 @@ function recoveryPolicy(flag: string | undefined, config: Config, host: string |
 }
 
 function unknownHost(host: string, runner: RunnerKind, config: Config, fromConfig: boolean): string {
-	const names = (kind: "hosts" | "clusters") => Object.keys(config[kind]).join(", ") || "none";
+	const names = (kind: "hosts" | "clusters" | "pools") =>
+		Object.keys(config[kind] ?? {}).join(", ") || "none";
 	const entry =
 		runner === "slurm"
 			? `[clusters.${host}]`
@@ -103,5 +111,15 @@ function unknownHost(host: string, runner: RunnerKind, config: Config, fromConfi
 				? `[hosts.${host}]`
 				: `[hosts.${host}] or [clusters.${host}]`;
 	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
-	return `${fromConfig ? "defaults.host = " : "--host "}${host}: no ${entry} in ${files} (known hosts: ${names("hosts")}; known clusters: ${names("clusters")})`;
+	return `${fromConfig ? "defaults.host = " : "--host "}${host}: no ${entry} in ${files} (known hosts: ${names("hosts")}; known clusters: ${names("clusters")}; known pools: ${names("pools")})`;
+}
+
+/** `--host NAME` that names nothing of the configuration: what it could have been. */
+function refuseUnknown(name: string, config: Config): void {
+	if (name === "local" || config.hosts[name] || config.clusters[name] || config.pools?.[name]) return;
+	const list = (names: string[]) => names.join(", ") || "none";
+	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
+	throw new LaunchError(
+		`--host ${name}: no [hosts.${name}], [clusters.${name}] or [pools.${name}] in ${files} (hosts: ${list(Object.keys(config.hosts))}; clusters: ${list(Object.keys(config.clusters))}; pools: ${list(Object.keys(config.pools ?? {}))})`,
+	);
 }

@@ -11,7 +11,7 @@ export function formatStatus(rows: JobStatus[]): string {
 	const width = Math.max(...rows.map((r) => r.id.length), 3);
 	const lines = rows.map((r) => {
 		const energy = r.finalEnergyHartree === null ? "" : `  E = ${r.finalEnergyHartree} Ha`;
-		const where = r.runner === "local" ? "local" : `${r.runner}:${r.host ?? "?"}`;
+		const where = r.runner === "local" ? "local" : `${r.runner}:${r.host ?? r.pool ?? "?"}`;
 		// A finished job's detail is its energy, already in its column: said once.
 		const detail = r.detail && r.detail !== r.state && `  ${r.detail}` !== energy ? `  ${r.detail}` : "";
 		return `${r.id.padEnd(width)}  ${r.state.padEnd(9)}  ${where.padEnd(12)}${energy}${detail}`;

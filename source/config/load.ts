@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { type ContainerConfig, toContainer } from "./container.js";
+import { type PoolConfig, toPool } from "./pool.js";
 import { type RecoveryConfig, toRecovery } from "./recovery.js";
 import { type ClusterFile, type ConfigFile, fileSchema, type HostFile } from "./schema.js";
 
@@ -81,6 +82,8 @@ export interface Config {
 	defaults: Defaults;
 	hosts: Record<string, HostConfig>;
 	clusters: Record<string, ClusterConfig>;
+	/** `[pools.NAME]`: hosts used as one target. */
+	pools?: Record<string, PoolConfig>;
 	/** The files that were read, in order (user, project). */
 	files: string[];
 }
@@ -98,7 +101,7 @@ export interface LoadOptions {
 }
 
 export function loadConfig(projectDir: string, options: LoadOptions = {}): Config {
-	const config: Config = { defaults: {}, hosts: {}, clusters: {}, files: [] };
+	const config: Config = { defaults: {}, hosts: {}, clusters: {}, pools: {}, files: [] };
 	const userFile = options.userFile === undefined ? userConfigPath() : options.userFile;
 	const sources: Array<{ path: string; label: string }> = [];
 	if (userFile) sources.push({ path: userFile, label: tildePath(userFile) });
@@ -116,7 +119,17 @@ export function loadConfig(projectDir: string, options: LoadOptions = {}): Confi
 		for (const [name, cluster] of Object.entries(file.clusters ?? {})) {
 			config.clusters[name] = toCluster(name, label, cluster);
 		}
+		for (const [name, pool] of Object.entries(file.pools ?? {})) {
+			try {
+				const pools = config.pools ?? {};
+				pools[name] = toPool(name, label, pool);
+				config.pools = pools;
+			} catch (error) {
+				throw new ConfigError((error as Error).message);
+			}
+		}
 	}
+	checkPools(config);
 	for (const cluster of Object.values(config.clusters)) {
 		if (cluster.host !== undefined && cluster.host !== "local" && !config.hosts[cluster.host]) {
 			throw new ConfigError(
@@ -126,6 +139,26 @@ export function loadConfig(projectDir: string, options: LoadOptions = {}): Confi
 		if (cluster.host === "local") delete cluster.host;
 	}
 	return config;
+}
+
+/** Every member of a pool is a `[hosts.X]`; a pool's name is not also a host's or a cluster's
+ * (`--host NAME` would not say which is meant). */
+function checkPools(config: Config): void {
+	const known = Object.keys(config.hosts).join(", ") || "none";
+	for (const pool of Object.values(config.pools ?? {})) {
+		for (const member of pool.members) {
+			if (!config.hosts[member.host]) {
+				throw new ConfigError(
+					`${pool.file}: pools.${pool.name}.hosts: no [hosts.${member.host}] is defined (known: ${known})`,
+				);
+			}
+		}
+		if (config.hosts[pool.name] || config.clusters[pool.name]) {
+			throw new ConfigError(
+				`${pool.file}: pools.${pool.name}: a [hosts.${pool.name}] or [clusters.${pool.name}] has the same name; --host ${pool.name} would not say which`,
+			);
+		}
+	}
 }
 
 /** Parses and validates one file; null when it does not exist. */

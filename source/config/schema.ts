@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { containerSchema } from "./container.js";
+import { poolSchema } from "./pool.js";
 import { recoveryFields } from "./recovery.js";
 
 /** SLURM names (partition, account, QOS, constraint): what sbatch takes without quoting. */
@@ -96,7 +97,7 @@ export const clusterSchema = z.strictObject({
 
 export const defaultsSchema = z.strictObject({
 	runner: z.enum(["local", "ssh", "slurm"]).optional(),
-	/** Host or cluster used when --host is not given. */
+	/** Host, cluster or pool used when --host is not given. */
 	host: z.string().min(1).optional(),
 	ranks: positiveInt.optional(),
 	threads: positiveInt.optional(),
@@ -121,6 +122,12 @@ export const fileSchema = z.strictObject({
 		.record(
 			z.string().regex(/^[A-Za-z0-9_.-]+$/, "expected a cluster name of letters, digits, _ . -"),
 			clusterSchema,
+		)
+		.optional(),
+	pools: z
+		.record(
+			z.string().regex(/^[A-Za-z0-9_.-]+$/, "expected a pool name of letters, digits, _ . -"),
+			poolSchema,
 		)
 		.optional(),
 });

@@ -11,7 +11,7 @@ import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
-import { JobRunner, type JobRunnerOptions } from "../runner/job-runner.js";
+import { JobRunner, type JobRunnerOptions, type Placement } from "../runner/job-runner.js";
 import { coresOf, defaultMaxJobs } from "../runner/queue.js";
 import {
 	activeStates,
@@ -30,6 +30,8 @@ import { StateStore } from "./state-store.js";
 export interface ProjectSettings {
 	runner: RunnerKind;
 	host?: string;
+	/** A `[pools.NAME]`: each job is placed on one of its hosts when it starts. */
+	pool?: string;
 	parallelism: Parallelism;
 	/** Jobs running at once on this machine; default: as many as fit the cores. */
 	maxJobs?: number;
@@ -58,11 +60,16 @@ export interface ProjectHosting {
 	budget?: CoreBudget;
 	/** What a run's recovery policy makes of its end (the supervisor's recovery step). */
 	afterEnd?: JobRunnerOptions["afterEnd"];
+	/** Where a job of a pool goes, asked before each launch. */
+	placement?: Placement;
 	graceMs?: number;
 	pollMs?: number;
 	/** What the state store has to tell the user (a damaged store set aside, a full disk). */
 	notice?: (message: string) => void;
 }
+
+/** A pool's jobs at once when --max-jobs does not say: its hosts' limits are what count. */
+const poolMaxJobs = 10_000;
 
 /** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
 export interface Chain {
@@ -86,6 +93,7 @@ export class Project {
 			pollMs: hosting.pollMs,
 			...(hosting.budget ? { budget: hosting.budget } : {}),
 			...(hosting.afterEnd ? { afterEnd: hosting.afterEnd } : {}),
+			...(hosting.placement ? { placement: hosting.placement } : {}),
 			budgetKey: projectDir,
 		});
 	}
@@ -115,11 +123,13 @@ export class Project {
 			dir: deck.dir,
 			projectDir: this.projectDir,
 			runner: settings.runner,
-			...(settings.host ? { host: settings.host } : {}),
+			// A pool's job gets its host when it starts; its members' cores bound it, not ours.
+			...(settings.pool ? { pool: settings.pool } : settings.host ? { host: settings.host } : {}),
 			parallelism: settings.parallelism,
 			keepScratch: settings.keepScratch ?? false,
 			crystalDir: settings.crystalDir ?? null,
-			maxJobs: settings.maxJobs ?? defaultMaxJobs(coresOf(settings.parallelism)),
+			maxJobs:
+				settings.maxJobs ?? (settings.pool ? poolMaxJobs : defaultMaxJobs(coresOf(settings.parallelism))),
 			...(settings.oversubscribe ? { oversubscribe: true } : {}),
 			...(settings.env ? { env: settings.env } : {}),
 			...(settings.container ? { container: settings.container } : {}),

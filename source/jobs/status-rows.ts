@@ -16,6 +16,9 @@ export interface JobStatus {
 	host: string | null;
 	/** The job's folder on the SSH host or cluster it runs on; null for local jobs. */
 	remoteDir: string | null;
+	/** A pool's job: the pool, and why it went to its host ("ws2: 6 of 8 cores free"). */
+	pool: string | null;
+	placement: string | null;
 	startedAt: string | null;
 	endedAt: string | null;
 	finalEnergyHartree: number | null;
@@ -50,6 +53,8 @@ export async function statusRows(project: Project): Promise<JobStatus[]> {
 			runner: job.spec.runner,
 			host: job.spec.host ?? null,
 			remoteDir: record?.handle && record.handle.runner !== "local" ? record.handle.workDir : null,
+			pool: job.spec.pool ?? null,
+			placement: job.spec.placement ?? null,
 			startedAt: iso(record?.startedAt),
 			endedAt: iso(record?.endedAt),
 			finalEnergyHartree: record?.result?.finalEnergyHartree ?? null,

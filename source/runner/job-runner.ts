@@ -31,6 +31,23 @@ import {
  * script is given up as lost (ssh and sbatch round trips included). */
 const launchGraceMs = 60_000;
 
+/** Where a job of a pool goes (the supervisor's placement), asked when its turn comes. */
+export interface Placement {
+	/** The job's spec on the member chosen now (host and reason set), or why it waits. */
+	place(job: JobSpec): { spec: JobSpec } | { wait: string };
+	/** The checks before launch failed on the chosen host: true when the host is down and the
+	 * job is to be placed again (nothing of it was started there). */
+	unreachable(job: JobSpec, error: unknown): Promise<boolean>;
+	/** Called whenever a host may take work (came up, has cores again); returns the unsubscribe. */
+	onChange(wake: () => void): () => void;
+}
+
+/** A pool job as it waits: no member chosen yet. */
+export function unplaced(job: JobSpec): JobSpec {
+	const { host: _host, placement: _placement, ...rest } = job;
+	return rest;
+}
+
 export interface JobRunnerOptions {
 	store: RunStore;
 	/** The backend for a job (one per runner kind and host, owned by the caller). */
@@ -48,6 +65,8 @@ export interface JobRunnerOptions {
 	/** Told of every run's end before it is recorded: what its recovery policy makes of a
 	 * failure, and the record of the attempts brought up to date (the supervisor's recovery step). */
 	afterEnd?: (ended: EndedRun) => Promise<AfterEnd | null>;
+	/** Chooses the host of each job of a pool before its launch. */
+	placement?: Placement;
 }
 
 /** A run that has just ended, its output parsed to the end and its files staged back. */
@@ -108,6 +127,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	/** Starts being checked: a second start of the same job meanwhile is refused, not run twice. */
 	private readonly starting = new Set<string>();
 	private readonly unsubscribeBudget: () => void;
+	private readonly unsubscribePlacement: () => void;
+	/** Pool jobs placed in this pump, by id: launched with the chosen host. */
+	private readonly placed = new Map<string, JobSpec>();
+	/** Why a pool job at the head of the queue waits (no host free, hosts down). */
+	private readonly waits = new Map<string, string>();
 	/** Launches under way: leaving waits for them, so that every job started is recorded. */
 	private readonly launches = new Set<Promise<void>>();
 	/** Left: no more launches from the queue (the jobs in it stay queued in the store). */
@@ -125,6 +149,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.graceMs = options.graceMs ?? 10_000;
 		this.pollMs = options.pollMs ?? 1000;
 		this.unsubscribeBudget = options.budget?.onFree(() => this.pump()) ?? (() => {});
+		this.unsubscribePlacement = options.placement?.onChange(() => this.pump()) ?? (() => {});
 	}
 
 	isRunning(jobId: string): boolean {
@@ -203,7 +228,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const backend = this.options.backendFor(job);
 		const earlier = this.store.get(job.id);
 		if (earlier?.handle && activeStates.has(earlier.state)) {
-			const live = await backend.liveness(earlier.handle);
+			// Asked where the earlier run went (a pool's member), not where this one may go.
+			const live = await this.options.backendFor(earlier.spec).liveness(earlier.handle);
 			if (live.alive) {
 				throw new LaunchError(
 					`${job.name} is already running in ${job.dir} (started ${new Date(earlier.startedAt ?? 0).toLocaleString()}): stop it first, or open crystal-tui there to watch it`,
@@ -211,11 +237,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			}
 		}
 		const deck = await checkDeck(job.dir, job.name, job.geometryFrom);
-		await backend.preflight(job);
+		// A pool's job is checked on the host it is placed on, just before it starts there.
+		if (!job.pool) await this.options.backendFor(job).preflight(job);
 		return deck;
 	}
 
-	async start(job: JobSpec, options: StartOptions = {}): Promise<void> {
+	async start(placedBefore: JobSpec, options: StartOptions = {}): Promise<void> {
+		// A pool's job is placed when its turn comes, not where an earlier start placed it.
+		const job = placedBefore.pool ? unplaced(placedBefore) : placedBefore;
 		for (const parent of job.dependsOn ?? []) {
 			if (!this.store.get(parent)) {
 				throw new LaunchError(`${job.id} is to run after ${parent}, but ${parent} has never been started`);
@@ -349,6 +378,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	async detachAll(): Promise<void> {
 		this.detached = true;
 		this.unsubscribeBudget();
+		this.unsubscribePlacement();
 		await Promise.allSettled([...this.launches]);
 		if (this.timer) clearInterval(this.timer);
 		this.timer = null;
@@ -378,10 +408,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const { launch, blocked } = this.queue.take(
 			running,
 			(id) => this.dependencyStatus(id),
-			(job) => this.takeCores(job),
+			(job) => this.takeCores(job) && this.placeJob(job),
 		);
 		for (const job of blocked) this.finishWithoutRun(job.id, "cancelled", "a job it depends on failed");
-		for (const job of launch) this.begin(job);
+		for (const job of launch) {
+			this.begin(this.placed.get(job.id) ?? job);
+			this.placed.delete(job.id);
+		}
 		for (const id of this.queuedIds()) {
 			const ahead = this.queue.position(id) - 1;
 			const detail = this.queue.isHeld(id)
@@ -390,9 +423,40 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 					? "queue paused"
 					: ahead
 						? `waiting for a free slot, ${ahead} ahead`
-						: "next in line";
+						: (this.waits.get(id) ?? "next in line");
 			this.emit("state", id, { state: "queued", detail });
 		}
+	}
+
+	/** A pool job at the head of the queue: placed on a member now (the record says where, so
+	 * that the next placement counts it), or left waiting with the reason. */
+	private placeJob(job: JobSpec): boolean {
+		const placement = this.options.placement;
+		if (!job.pool || !placement) return true;
+		const answer = placement.place(unplaced(job));
+		if ("wait" in answer) {
+			this.waits.set(job.id, answer.wait);
+			// Kept in the record too: `status` says why it waits.
+			const record = this.store.get(job.id);
+			if (record && record.detail !== answer.wait) this.store.put({ ...record, detail: answer.wait });
+			return false;
+		}
+		this.waits.delete(job.id);
+		this.placed.set(job.id, answer.spec);
+		const record = this.store.get(job.id);
+		if (record) this.store.put({ ...record, spec: answer.spec });
+		return true;
+	}
+
+	/** A pool job whose host went down before anything of it started there: back at the head
+	 * of the queue, to be placed elsewhere. */
+	private requeue(job: JobSpec, why: string): void {
+		const spec = unplaced(job);
+		const record = this.store.get(job.id);
+		if (record) this.store.put({ ...record, spec, state: "queued", detail: why, startedAt: null });
+		this.queue.push(spec);
+		this.queue.move(spec.id, Number.MAX_SAFE_INTEGER);
+		this.emit("state", job.id, { state: "queued", detail: why });
 	}
 
 	private queuedIds(): string[] {
@@ -425,20 +489,28 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private async launch(job: JobSpec): Promise<void> {
 		this.launching.add(job.id);
 		// When the launch began: a PID record older than this is an earlier run's (recoverLaunch).
-		this.setState(job.id, "starting", undefined, { startedAt: Date.now() });
+		this.setState(job.id, "starting", job.placement, { startedAt: Date.now() });
+		let checked = !job.pool;
 		try {
 			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name, job.geometryFrom));
+			if (!checked) await this.options.backendFor(job).preflight(job);
+			checked = true;
 			const handle = await this.options.backendFor(job).launch(job, deck);
 			const record = this.store.get(job.id);
 			if (!record) throw new Error(`no record for ${job.id}`);
 			this.store.put({ ...record, handle, state: "running", startedAt: handle.launchedAt, offset: 0 });
 			this.follow(job, handle, 0, true);
 			this.launching.delete(job.id);
-			this.emit("state", job.id, { state: "running", detail: "running" });
+			this.emit("state", job.id, { state: "running", detail: job.placement ?? "running" });
 			this.ensurePolling();
 		} catch (error) {
 			this.launching.delete(job.id);
 			this.releaseCores(job.id);
+			if (!checked && !this.detached && (await this.options.placement?.unreachable(job, error))) {
+				this.requeue(job, `${job.host} did not answer: placed again`);
+				this.pump();
+				return;
+			}
 			const message = error instanceof Error ? error.message : String(error);
 			this.report(job.id, error instanceof Error ? error : new Error(message));
 			this.finishWithoutRun(job.id, "failed", `could not start: ${message}`);

@@ -42,6 +42,10 @@ export interface JobSpec {
 	runner: RunnerKind;
 	/** Host or cluster name from the configuration, for ssh and slurm. */
 	host?: string;
+	/** A `[pools.NAME]` the job was started on: `host` is the member it was placed on when it
+	 * started (unset while it waits), `placement` why ("ws2: 6 of 8 cores free"). */
+	pool?: string;
+	placement?: string;
 	parallelism: Parallelism;
 	/** Keep the scratch folder even when the run succeeds. */
 	keepScratch?: boolean;

@@ -15,6 +15,7 @@ import type { RunHistory } from "../runner/history.js";
 import { localOutputPath } from "../runner/output-mirror.js";
 import { activeStates } from "../runner/runner.js";
 import { SharedBackends } from "./backends.js";
+import { type PlacedProject, Placer } from "./placement.js";
 import type { EventMessage, HistoryDelta, RunFlags, WireJob } from "./protocol.js";
 import { afterEnd } from "./recovery.js";
 
@@ -39,6 +40,9 @@ export class HostedProjects {
 	readonly backends = new SharedBackends();
 	readonly budget = new CoreBudget();
 	private readonly hosted = new Map<string, Promise<HostedProject>>();
+	/** Projects whose runner exists, for placement (it counts every project's jobs on a host). */
+	private readonly placed = new Map<string, PlacedProject>();
+	readonly placer: Placer;
 	private saved: SavedProjects;
 
 	constructor(
@@ -47,6 +51,7 @@ export class HostedProjects {
 		private readonly log: (text: string) => void,
 	) {
 		this.saved = readRegistry(registryPath);
+		this.placer = new Placer(this.backends, () => [...this.placed.values()], log);
 	}
 
 	/** Every project hosted before, opened again and re-adopted (a supervisor's first act). */
@@ -91,6 +96,12 @@ export class HostedProjects {
 			notices: [],
 			project: undefined as unknown as Project,
 		};
+		const placed: PlacedProject = {
+			dir,
+			config: () => entry.config,
+			records: () => entry.project?.store.list() ?? [],
+		};
+		this.placed.set(dir, placed);
 		entry.project = await Project.open(dir, {
 			backendFor: (job) => this.backends.for(job, entry.config, dir),
 			slurmBackend: (cluster) => this.backends.slurm(cluster, entry.config, dir),
@@ -103,6 +114,7 @@ export class HostedProjects {
 				this.broadcast({ event: "error", projectDir: dir, id: null, message });
 			},
 			afterEnd,
+			placement: this.placer.for(placed),
 		});
 		this.wire(entry);
 		entry.project.runner.setPaused(entry.paused);
@@ -147,7 +159,8 @@ export class HostedProjects {
 		for (const entry of await this.list()) {
 			if (entry.project.store.list().some((r) => activeStates.has(r.state))) return true;
 		}
-		return false;
+		// A pool host with a stop_command is up: stay to take it down once idle.
+		return this.placer.awaitsStop();
 	}
 
 	/** A project folder that was deleted has nothing left to follow: it is let go. */
@@ -163,6 +176,8 @@ export class HostedProjects {
 	}
 
 	async close(): Promise<void> {
+		this.placer.close();
+		this.placed.clear();
 		for (const entry of await Promise.allSettled([...this.hosted.values()])) {
 			if (entry.status === "fulfilled") await entry.value.project.detach().catch(() => {});
 		}

@@ -153,6 +153,43 @@ poll_interval_seconds = 45
 		const config = load(`[clusters.c]\nhost = "local"\n`);
 		assert.equal(config.clusters.c?.host, undefined);
 	});
+
+	it("reads a pool: its members in order, their limits and commands", () => {
+		const config = load(
+			`[hosts.a]\naddress = "a"\n[hosts.b]\naddress = "b"\n[pools.lab]\nhosts = ["b", "a"]\n[pools.lab.host.a]\ncores = 8\nmax_jobs = 2\nstart_command = ["wakeonlan", "aa:bb"]\nidle_minutes = 5\n`,
+		);
+		const pool = config.pools?.lab;
+		assert.deepEqual(
+			pool?.members.map((m) => m.host),
+			["b", "a"],
+		);
+		assert.deepEqual(pool?.members[1], {
+			host: "a",
+			cores: 8,
+			maxJobs: 2,
+			startCommand: ["wakeonlan", "aa:bb"],
+			idleMinutes: 5,
+		});
+		assert.equal(pool?.checkSeconds, 15);
+	});
+
+	it("refuses pool entries that cannot be meant, naming the key", () => {
+		const hosts = `[hosts.a]\naddress = "a"\n`;
+		failsWith(`${hosts}[pools.lab]\nhosts = ["a", "a"]\n`, /pools\.lab\.hosts: a is listed twice/);
+		failsWith(
+			`${hosts}[pools.lab]\nhosts = ["a"]\n[pools.lab.host.b]\ncores = 2\n`,
+			/pools\.lab\.host\.b: b is not in hosts/,
+		);
+		failsWith(`${hosts}[pools.a]\nhosts = ["a"]\n`, /pools\.a: a \[hosts\.a\].*same name/);
+		failsWith(
+			`${hosts}[pools.lab]\nhosts = ["a"]\n[pools.lab.host.a]\nstart_command = "wake a"\n`,
+			/pools\.lab\.host\.a\.start_command: expected a list/,
+		);
+		failsWith(
+			`${hosts}[pools.lab]\nhosts = ["a"]\n[pools.lab.host.a]\nstart_command = []\n`,
+			/start_command: expected a command as a list/,
+		);
+	});
 });
 
 describe("the recovery policy keys", () => {
