@@ -31,7 +31,6 @@ export function settingsFrom(
 ): ProjectSettings {
 	const d = config.defaults;
 	const host = flags.host ?? d.host;
-	if (flags.host && !flags.runner) refuseUnknown(flags.host, config);
 	const pool = host && config.pools?.[host] ? host : undefined;
 	// A host named on the command line without --runner picks the runner its entry implies.
 	const implied =
@@ -111,15 +110,5 @@ function unknownHost(host: string, runner: RunnerKind, config: Config, fromConfi
 				? `[hosts.${host}]`
 				: `[hosts.${host}] or [clusters.${host}]`;
 	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
-	return `${fromConfig ? "defaults.host = " : "--host "}${host}: no ${entry} in ${files} (known hosts: ${names("hosts")}; known clusters: ${names("clusters")}; known pools: ${names("pools")})`;
-}
-
-/** `--host NAME` that names nothing of the configuration: what it could have been. */
-function refuseUnknown(name: string, config: Config): void {
-	if (name === "local" || config.hosts[name] || config.clusters[name] || config.pools?.[name]) return;
-	const list = (names: string[]) => names.join(", ") || "none";
-	const files = config.files.length ? config.files.join(" and ") : "crystal-tui.toml (none found)";
-	throw new LaunchError(
-		`--host ${name}: no [hosts.${name}], [clusters.${name}] or [pools.${name}] in ${files} (hosts: ${list(Object.keys(config.hosts))}; clusters: ${list(Object.keys(config.clusters))}; pools: ${list(Object.keys(config.pools ?? {}))})`,
-	);
+	return `${fromConfig ? "defaults.host = " : "--host "}${host}: no ${entry} in ${files} (known hosts: ${names("hosts")}; known clusters: ${names("clusters")}${Object.keys(config.pools ?? {}).length ? `; known pools: ${names("pools")}` : ""})`;
 }

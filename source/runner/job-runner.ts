@@ -225,7 +225,6 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 				`${job.id} is already running in ${job.dir}${since ? ` (started ${new Date(since).toLocaleString()})` : ""}: stop it first, or open crystal-tui there to watch it`,
 			);
 		}
-		const backend = this.options.backendFor(job);
 		const earlier = this.store.get(job.id);
 		if (earlier?.handle && activeStates.has(earlier.state)) {
 			// Asked where the earlier run went (a pool's member), not where this one may go.

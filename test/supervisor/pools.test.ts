@@ -303,7 +303,10 @@ hosts = ["ws1"]
 		);
 		const r = await crystalTui(["run", "x.d12", "--host", "nowhere", "--no-tui"], { cwd: dir });
 		assert.equal(r.exitCode, 2, r.all);
-		assert.match(r.stderr, /--host nowhere: no \[hosts\.nowhere\].*hosts: ws1; clusters: none; pools: lab/);
+		assert.match(
+			r.stderr,
+			/--host nowhere: no \[hosts\.nowhere\].*known hosts: ws1; known clusters: none; known pools: lab/,
+		);
 	});
 
 	test("a pool naming a host that is not defined is refused, naming it", async () => {
