@@ -1,0 +1,119 @@
+/**
+ * The supervisor SIGKILLed while it follows an SSH job and a SLURM job, with a local job queued
+ * behind a running one: the next supervisor follows each to its end, nothing runs twice, the
+ * queue goes on.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import {
+	copyMockCrystal,
+	describe,
+	it,
+	loopbackSlurm,
+	loopbackSshd,
+	requireOrSkip,
+	sharedTempDir,
+} from "../helpers/infra.js";
+import {
+	cliPath,
+	crystalTui,
+	deck,
+	killSupervisor,
+	mockBin,
+	sleep,
+	supervisorEnv,
+} from "../helpers/project.js";
+
+const env = process.env;
+const toml = (value: string) => JSON.stringify(value);
+const banners = (text: string) => text.split("\n").filter((l) => l.includes("EEEEEEEEEE STARTING")).length;
+
+interface Row {
+	id: string;
+	state: string;
+	exitCode: number | null;
+}
+
+async function rows(dir: string): Promise<Row[]> {
+	const r = await crystalTui(["status", "--json"], { cwd: dir });
+	assert.equal(r.exitCode, 0, r.all);
+	return JSON.parse(r.stdout) as Row[];
+}
+
+async function until(dir: string, want: (rs: Row[]) => boolean, timeoutMs: number): Promise<Row[]> {
+	const deadline = Date.now() + timeoutMs;
+	let rs: Row[] = [];
+	while (Date.now() < deadline) {
+		rs = await rows(dir);
+		if (want(rs)) return rs;
+		await sleep(500);
+	}
+	assert.fail(`not reached: ${JSON.stringify(rs)}`);
+}
+
+const start = (dir: string, args: string[]) =>
+	execa(cliPath, [...args, "--no-tui"], {
+		cwd: dir,
+		reject: false,
+		stdin: "ignore",
+		env: { CRYSTAL_MOCK_DELAY: "0.02", CRY23_EXEDIR: mockBin, NO_COLOR: "1", ...supervisorEnv },
+	});
+
+describe("the supervisor SIGKILLed with local, SSH and SLURM jobs running", {
+	skip: requireOrSkip(loopbackSshd) || requireOrSkip(loopbackSlurm),
+	timeout: 240_000,
+}, () => {
+	it("re-adopts each on its backend: nothing lost, nothing run twice, the local queue goes on", async () => {
+		const dir = sharedTempDir("ct-sv-remote-");
+		const bin = copyMockCrystal(sharedTempDir("ct-sv-bin-"));
+		for (const name of ["viassh", "viaslurm", "here1", "here2"])
+			await writeFile(join(dir, `${name}.d12`), deck("MgO bulk"));
+		await writeFile(
+			join(dir, "crystal-tui.toml"),
+			`[hosts.loop]
+address = ${toml(env.TEST_SSH_HOST ?? "")}
+port = ${Number(env.TEST_SSH_PORT)}
+user = ${toml(env.TEST_SSH_USER ?? "")}
+identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
+ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
+remote_root = ${toml(`ct-sv-remote-${process.pid}`)}
+crystal_dir = ${toml(bin)}
+env = { CRYSTAL_MOCK_DELAY = "0.02" }
+
+[clusters.hpc]
+partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
+crystal_dir = ${toml(bin)}
+poll_interval_seconds = 1
+time = "5"
+env = { CRYSTAL_MOCK_DELAY = "0.02" }
+`,
+		);
+		const clients = [
+			start(dir, ["run", "viassh.d12", "--host", "loop"]),
+			start(dir, ["run", "viaslurm.d12", "--host", "hpc"]),
+			start(dir, ["run", "--max-jobs", "1", "here1.d12", "here2.d12"]),
+		];
+		await until(
+			dir,
+			(rs) => ["viassh", "viaslurm", "here1"].every((id) => rs.find((r) => r.id === id)?.state === "running"),
+			90_000,
+		);
+		killSupervisor();
+		for (const c of clients) c.kill("SIGKILL");
+		await Promise.all(clients);
+		await sleep(500);
+		const end = await until(dir, (rs) => rs.every((r) => r.state === "finished"), 150_000);
+		for (const r of end) assert.equal(r.exitCode, 0, `${r.id} ran to its end`);
+		for (const id of ["viassh", "viaslurm", "here1", "here2"]) {
+			assert.equal(
+				banners(readFileSync(join(dir, `${id}.out`), "utf8")),
+				1,
+				`${id} ran once, its NAME.out here whole`,
+			);
+			assert.match(readFileSync(join(dir, `${id}.out`), "utf8"), /EEEEEEEEEE TERMINATION/);
+		}
+	});
+});
