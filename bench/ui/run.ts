@@ -14,7 +14,8 @@
  *
  * To compare V8 flags, set BENCH_NODE_FLAGS (e.g. "--max-semi-space-size=1"): crystal-tui is
  * then run as `node FLAGS dist/cli.js` instead of through its launcher (and its flags); set
- * BENCH_PROGRAM to measure another build of it (the single file).
+ * BENCH_PROGRAM to measure another build of it (the single file; BENCH_NO_OVERSUBSCRIBE=1 for a
+ * build from before the machine-wide core budget, which has no --oversubscribe).
  *
  * The two are measured in alternating rounds (BENCH_ROUNDS, default 3) and compared by their
  * median CPU, so that other work on the machine weighs on both alike; peak RSS is the highest.
@@ -247,8 +248,9 @@ const supervisorPid = (): number | null => {
 const measureCockpit = (scenario: Scenario) =>
 	measure(
 		scenario,
-		// All 4 at once, as mprocs runs them (the default would queue jobs beyond the cores).
-		`exec ${crystalTui} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDirOf(scenario)} --max-jobs ${names.length}`,
+		// All 4 at once, as mprocs runs them (the default would queue jobs beyond the cores: the
+		// printers take next to no CPU).
+		`exec ${crystalTui} run ${names.map((n) => `${n}.d12`).join(" ")} --crystal-dir ${crystalDirOf(scenario)} --max-jobs ${names.length}${process.env.BENCH_NO_OVERSUBSCRIBE ? "" : " --oversubscribe"}`,
 		// CI=false: the tmux server may inherit CI=true from a CI shell, and Ink would draw nothing;
 		// any CI variable also turns colours off, so they are asked for explicitly.
 		{ ...env, CI: "false", FORCE_COLOR: "1" },
