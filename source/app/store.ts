@@ -126,6 +126,10 @@ export class CockpitStore {
 	/** New lines per job on screen since the last flush. */
 	private readonly arrived = new Map<string, number>();
 	private flooding = false;
+	/** The window before the last flush was a flood: live figures that arrive on their own
+	 * (the supervisor's progress events, between two reads of the output) wait for the flood
+	 * rate too, instead of bringing a frame of their own at the trickle rate. */
+	private flooded = false;
 	private readonly floodInterval: number;
 	private readonly capacity: number;
 	private readonly interval: number;
@@ -371,7 +375,7 @@ export class CockpitStore {
 
 	/** Something changed: flush as soon as its rate allows. */
 	private schedule(stream = false): void {
-		const interval = this.flooding ? this.floodInterval : this.interval;
+		const interval = this.flooding || this.flooded ? this.floodInterval : this.interval;
 		this.flushAt(this.lastFlush + (stream ? interval : promptMs));
 	}
 
@@ -397,6 +401,7 @@ export class CockpitStore {
 		const now = this.now();
 		this.lastFlush = now;
 		this.arrived.clear();
+		this.flooded = this.flooding;
 		this.flooding = false;
 		let active = false;
 		const jobs: JobView[] = [];
