@@ -5,6 +5,7 @@
  * if every one succeeded.
  */
 import type { ProjectClient } from "../client/project-client.js";
+import { activeStates, type JobState } from "../runner/runner.js";
 import { watchPlain } from "./plain-output.js";
 
 export async function watchRunning(
@@ -18,7 +19,7 @@ export async function watchRunning(
 		.jobs()
 		.filter(
 			(j) =>
-				["queued", "running", "stopping"].includes(j.state) ||
+				(activeStates.has(j.state as JobState) && j.state !== "starting") ||
 				(j.state === "starting" && client.wire(j.spec.id)?.runId != null),
 		)
 		.map((j) => j.spec.id);

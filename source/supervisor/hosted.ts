@@ -6,13 +6,15 @@
  * every project again, and their queues go on, before any client asks.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { settingsFrom } from "../commands/settings.js";
 import { type Config, loadConfig, userConfigPath } from "../config/load.js";
+import type { ProjectJob } from "../jobs/controller.js";
 import { Project, type ProjectSettings } from "../jobs/project.js";
+import { settingsFrom } from "../jobs/settings.js";
 import { stateDirOf } from "../jobs/state-store.js";
 import { CoreBudget } from "../runner/core-budget.js";
 import type { RunHistory } from "../runner/history.js";
 import { localOutputPath } from "../runner/output-mirror.js";
+import type { RunRecord } from "../runner/run-store.js";
 import { activeStates } from "../runner/runner.js";
 import { SharedBackends } from "./backends.js";
 import { type PlacedProject, Placer } from "./placement.js";
@@ -105,7 +107,7 @@ export class HostedProjects {
 		entry.project = await Project.open(dir, {
 			backendFor: (job) => this.backends.for(job, entry.config, dir),
 			slurmBackend: (cluster) => this.backends.slurm(cluster, entry.config, dir),
-			defaults: () => settingsFrom({}, entry.config, dir),
+			defaults: () => settingsFrom({}, entry.config),
 			budget: this.budget,
 			notice: (message) => {
 				entry.notices.push(message);
@@ -129,7 +131,7 @@ export class HostedProjects {
 	 * changed), the command line's flags on top, the asking shell's environment. */
 	settingsFor(entry: HostedProject, flags: RunFlags, env: Record<string, string>): ProjectSettings {
 		entry.config = loadConfig(entry.dir, { userFile: userConfigPath(env) });
-		const settings = settingsFrom(flags, entry.config, entry.dir);
+		const settings = settingsFrom(flags, entry.config);
 		return { ...settings, env, ...(flags.oversubscribe ? { oversubscribe: true } : {}) };
 	}
 
@@ -244,16 +246,25 @@ function decksKey(entry: HostedProject): string {
 }
 
 export function wireJobs(entry: HostedProject): WireJob[] {
-	return entry.project
-		.jobs()
-		.map((j) => wireJob(entry, j.spec.id))
-		.filter((j): j is WireJob => j !== null);
+	// One read of the store for the whole list, not one per job.
+	const order = entry.project.runner.queueOrder();
+	const records = new Map(entry.project.store.list().map((r) => [r.jobId, r]));
+	return entry.project.jobs().map((job) => toWire(entry, job, records.get(job.spec.id), order));
 }
 
 export function wireJob(entry: HostedProject, id: string): WireJob | null {
 	const job = entry.project.jobs().find((j) => j.spec.id === id);
 	if (!job) return null;
-	const record = entry.project.store.get(id);
+	return toWire(entry, job, entry.project.store.get(id), entry.project.runner.queueOrder());
+}
+
+function toWire(
+	entry: HostedProject,
+	job: ProjectJob,
+	record: RunRecord | undefined,
+	order: readonly string[],
+): WireJob {
+	const id = job.spec.id;
 	const handle = record?.handle ?? null;
 	let remote = false;
 	if (handle) {
@@ -263,7 +274,6 @@ export function wireJob(entry: HostedProject, id: string): WireJob | null {
 			remote = false;
 		}
 	}
-	const order = entry.project.runner.queueOrder();
 	const position = order.indexOf(id);
 	return {
 		spec: job.spec,

@@ -6,6 +6,7 @@
  * jobs untouched) and starts a new one, instead of talking to it in an old language.
  */
 
+import { StringDecoder } from "node:string_decoder";
 import type { Progress } from "../crystal/result.js";
 import type { QueueListing } from "../jobs/controller.js";
 import type { JobStatus } from "../jobs/status-rows.js";
@@ -15,7 +16,7 @@ import type { JobResult, JobSpec, JobState, StateChange } from "../runner/runner
 
 export const protocolVersion = 1;
 
-/** The flags of a command line that shape a run (see commands/settings.ts). */
+/** The flags of a command line that shape a run (see jobs/settings.ts). */
 export interface RunFlags {
 	runner?: string;
 	host?: string;
@@ -138,11 +139,13 @@ export type ServerMessage = ReplyMessage | EventMessage;
 /** Splits a byte stream into JSON messages, one per line. */
 export class MessageReader<T> {
 	private carry = "";
+	/** A character cut between two reads stays whole. */
+	private readonly decoder = new StringDecoder("utf8");
 
 	constructor(private readonly onMessage: (message: T) => void) {}
 
 	push(chunk: Buffer | string): void {
-		const text = this.carry + chunk.toString();
+		const text = this.carry + (typeof chunk === "string" ? chunk : this.decoder.write(chunk));
 		let start = 0;
 		for (;;) {
 			const nl = text.indexOf("\n", start);

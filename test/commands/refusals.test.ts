@@ -8,10 +8,9 @@ import { chmod, copyFile, mkdir, mkdtemp, symlink, writeFile } from "node:fs/pro
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { loopbackSshd, requireOrSkip, sharedTempDir } from "../helpers/infra.js";
+import { loopbackHostEntry, loopbackSshd, requireOrSkip, sharedTempDir } from "../helpers/infra.js";
 import { crystalTui, deck, mockBin, removeProject, tempProject } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
 
 /** A project with one deck, mgo.d12, and the given crystal-tui.toml. */
@@ -200,13 +199,7 @@ describe("an SSH host's cores", { skip: requireOrSkip(loopbackSshd) }, () => {
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`crystal-tui-refuse-${process.pid}`)}
+			`${loopbackHostEntry("loop")}remote_root = ${toml(`crystal-tui-refuse-${process.pid}`)}
 crystal_dir = ${toml(mockBin)}
 `,
 		);

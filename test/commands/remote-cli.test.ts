@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
 	copyMockCrystal,
 	describe,
+	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
 	mockCrystalBin,
@@ -111,13 +112,7 @@ describe("crystal-tui run --host over SSH from crystal-tui.toml", {
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`crystal-tui-cli-${process.pid}`)}
+			`${loopbackHostEntry("loop")}remote_root = ${toml(`crystal-tui-cli-${process.pid}`)}
 crystal_dir = ${toml(bin)}
 env = { CRYSTAL_MOCK_DELAY = "0.002" }
 `,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import {
 	copyMockCrystal,
 	describe,
+	loopbackHostEntry,
 	loopbackSshd,
 	requireOrSkip,
 	sharedTempDir,
@@ -17,19 +18,12 @@ import {
 } from "../helpers/infra.js";
 import { crystalTui, deck } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
 
 describe("two projects of the same name on one SSH host", { skip: requireOrSkip(loopbackSshd) }, () => {
 	test("each gets its own remote folder, shown by status --json", async () => {
 		const bin = copyMockCrystal(sharedTempDir("ct-rd-bin-"));
-		const config = `[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`crystal-tui-rd-${process.pid}`)}
+		const config = `${loopbackHostEntry("loop")}remote_root = ${toml(`crystal-tui-rd-${process.pid}`)}
 crystal_dir = ${toml(bin)}
 env = { CRYSTAL_MOCK_DELAY = "0.002" }
 `;

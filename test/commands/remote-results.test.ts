@@ -10,6 +10,7 @@ import { fill, noSmallDisk, smallDisk } from "../helpers/disk.js";
 import {
 	copyMockCrystal,
 	describe,
+	loopbackHostEntry,
 	loopbackSshd,
 	requireOrSkip,
 	sharedTempDir,
@@ -17,7 +18,6 @@ import {
 } from "../helpers/infra.js";
 import { crystalTui, deck, eventually } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
 
 describe("results of an SSH run that cannot come back", {
@@ -29,13 +29,7 @@ describe("results of an SSH run that cannot come back", {
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`crystal-tui-rr-${process.pid}`)}
+			`${loopbackHostEntry("loop")}remote_root = ${toml(`crystal-tui-rr-${process.pid}`)}
 crystal_dir = ${toml(bin)}
 env = { CRYSTAL_MOCK_DELAY = "0.02" }
 `,

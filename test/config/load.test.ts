@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { settingsFrom } from "../../source/commands/settings.js";
 import { ConfigError, loadConfig } from "../../source/config/load.js";
+import { settingsFrom } from "../../source/jobs/settings.js";
 
 const made: string[] = [];
 after(() => {

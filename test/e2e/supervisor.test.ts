@@ -8,7 +8,13 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { copyMockCrystal, loopbackSshd, requireOrSkip, sharedTempDir } from "../helpers/infra.js";
+import {
+	copyMockCrystal,
+	loopbackHostEntry,
+	loopbackSshd,
+	requireOrSkip,
+	sharedTempDir,
+} from "../helpers/infra.js";
 import { cliPath, crystalTui, deck, sleep, supervisorEnv } from "../helpers/project.js";
 import { Tmux } from "./tmux.js";
 
@@ -70,7 +76,6 @@ describe("the cockpit as a client of the supervisor", () => {
 		skip: requireOrSkip(loopbackSshd),
 		timeout: 120_000,
 	}, async () => {
-		const env = process.env;
 		const toml = (value: string) => JSON.stringify(value);
 		const dir = sharedTempDir("ct-e2e-svssh-");
 		dirs.push(dir);
@@ -78,13 +83,7 @@ describe("the cockpit as a client of the supervisor", () => {
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-crystal_dir = ${toml(bin)}
+			`${loopbackHostEntry("loop")}crystal_dir = ${toml(bin)}
 remote_root = ${toml(`ct-e2e-${process.pid}`)}
 env = { CRYSTAL_MOCK_DELAY = "0.03" }
 `,

@@ -3,9 +3,10 @@
  * and flags), in the test's own process: for tests of the runner and the backends that watch
  * its events directly.
  */
-import { type CommonFlags, settingsFrom } from "../../source/commands/settings.js";
+
 import type { Config } from "../../source/config/load.js";
 import { Project } from "../../source/jobs/project.js";
+import { type CommonFlags, settingsFrom } from "../../source/jobs/settings.js";
 import { SharedBackends } from "../../source/supervisor/backends.js";
 
 const emptyConfig: Config = { defaults: {}, hosts: {}, clusters: {}, files: [] };
@@ -19,7 +20,7 @@ export async function hostedProject(
 	const project = await Project.open(dir, {
 		backendFor: (job) => backends.for(job, config, dir),
 		slurmBackend: (cluster) => backends.slurm(cluster, config, dir),
-		defaults: () => settingsFrom(flags, config, dir),
+		defaults: () => settingsFrom(flags, config),
 	});
 	const detach = project.detach.bind(project);
 	project.detach = async () => {

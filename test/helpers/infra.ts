@@ -285,3 +285,16 @@ export const waitForEnd = (backend: Pick<Backend, "liveness">, handle: JobHandle
 		},
 		timeoutMs,
 	);
+
+/** The `[hosts.NAME]` lines of a crystal-tui.toml that reach the loopback sshd as the test user
+ * (more keys of the entry may follow them). */
+export function loopbackHostEntry(name: string): string {
+	const q = (value: string | undefined) => JSON.stringify(value ?? "");
+	return `[hosts.${name}]
+address = ${q(env.TEST_SSH_HOST)}
+port = ${Number(env.TEST_SSH_PORT)}
+user = ${q(env.TEST_SSH_USER)}
+identity_file = ${q(env.TEST_SSH_KEY)}
+ssh_options = { UserKnownHostsFile = ${q(env.TEST_SSH_KNOWN_HOSTS)}, IdentitiesOnly = "yes" }
+`;
+}

@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
+	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
 	mockCrystalBin,
@@ -49,13 +50,7 @@ describe("recovery over SSH", { skip: requireOrSkip(loopbackSshd), timeout: 180_
 		await writeFile(join(dir, "al.d12"), demo("al-unconverged.d12"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`crystal-tui-heal-${process.pid}`)}
+			`${loopbackHostEntry("loop")}remote_root = ${toml(`crystal-tui-heal-${process.pid}`)}
 crystal_dir = ${toml(sharedMock())}
 env = { CRYSTAL_MOCK_DELAY = "0.002" }
 recover = "auto"

@@ -12,6 +12,7 @@ import {
 	copyMockCrystal,
 	describe,
 	it,
+	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
 	requireOrSkip,
@@ -73,13 +74,7 @@ describe("the supervisor SIGKILLed with local, SSH and SLURM jobs running", {
 			await writeFile(join(dir, `${name}.d12`), deck("MgO bulk"));
 		await writeFile(
 			join(dir, "crystal-tui.toml"),
-			`[hosts.loop]
-address = ${toml(env.TEST_SSH_HOST ?? "")}
-port = ${Number(env.TEST_SSH_PORT)}
-user = ${toml(env.TEST_SSH_USER ?? "")}
-identity_file = ${toml(env.TEST_SSH_KEY ?? "")}
-ssh_options = { UserKnownHostsFile = ${toml(env.TEST_SSH_KNOWN_HOSTS ?? "")}, IdentitiesOnly = "yes" }
-remote_root = ${toml(`ct-sv-remote-${process.pid}`)}
+			`${loopbackHostEntry("loop")}remote_root = ${toml(`ct-sv-remote-${process.pid}`)}
 crystal_dir = ${toml(bin)}
 env = { CRYSTAL_MOCK_DELAY = "0.02" }
 

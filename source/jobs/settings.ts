@@ -4,8 +4,8 @@
  */
 import type { Config } from "../config/load.js";
 import { type RecoverMode, recoverModes } from "../config/recovery.js";
-import type { ProjectSettings } from "../jobs/project.js";
 import { LaunchError, type RecoveryPolicy, type RunnerKind } from "../runner/runner.js";
+import type { ProjectSettings } from "./project.js";
 
 export interface CommonFlags {
 	runner?: string;
@@ -24,11 +24,7 @@ const runnerKinds: RunnerKind[] = ["local", "ssh", "slurm"];
 
 const emptyConfig: Config = { defaults: {}, hosts: {}, clusters: {}, files: [] };
 
-export function settingsFrom(
-	flags: CommonFlags,
-	config: Config = emptyConfig,
-	projectDir = process.cwd(),
-): ProjectSettings {
+export function settingsFrom(flags: CommonFlags, config: Config = emptyConfig): ProjectSettings {
 	const d = config.defaults;
 	const host = flags.host ?? d.host;
 	const pool = host && config.pools?.[host] ? host : undefined;
