@@ -76,16 +76,18 @@ describe("the supervisor SIGKILLed with local, SSH and SLURM jobs running", {
 			join(dir, "crystal-tui.toml"),
 			`${loopbackHostEntry("loop")}remote_root = ${toml(`ct-sv-remote-${process.pid}`)}
 crystal_dir = ${toml(bin)}
-env = { CRYSTAL_MOCK_DELAY = "0.02" }
+env = { CRYSTAL_MOCK_DELAY = "0.3" }
 
 [clusters.hpc]
 partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
 crystal_dir = ${toml(bin)}
 poll_interval_seconds = 1
 time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.02" }
+env = { CRYSTAL_MOCK_DELAY = "0.3" }
 `,
 		);
+		// The remote jobs print slowly enough (a few tens of seconds) to be seen running all at once
+		// with the local one: a 1 s SSH run could end before the local queue's first job starts.
 		const clients = [
 			start(dir, ["run", "viassh.d12", "--host", "loop"]),
 			start(dir, ["run", "viaslurm.d12", "--host", "hpc"]),
