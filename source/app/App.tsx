@@ -15,6 +15,7 @@ import { ZoomedPane } from "./components/ZoomedPane.js";
 import { editDeck } from "./edit-deck.js";
 import { helpLines } from "./help-lines.js";
 import { useEverywhere } from "./hooks/use-everywhere.js";
+import { usePropertiesFiles } from "./hooks/use-properties-files.js";
 import { useQueue } from "./hooks/use-queue.js";
 import { keyNames } from "./keymap.js";
 import { gridLayout, outputRows } from "./layout.js";
@@ -60,6 +61,13 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const offset = page * layout.perPage;
 	const pageJobs = jobs.slice(offset, offset + layout.perPage);
 	const focusedJob = jobs[focus];
+	const propertiesJob =
+		ui.overlay === "result" && focusedJob?.deckPath.endsWith(".d3") ? focusedJob : undefined;
+	const propertiesFiles = usePropertiesFiles(
+		controller,
+		propertiesJob?.id ?? null,
+		`${propertiesJob?.state}:${propertiesJob?.endedAt}`,
+	);
 	const shownUi = focus === ui.focus && page === ui.page ? ui : { ...ui, focus, page };
 	const mode = modeOf(shownUi);
 
@@ -68,9 +76,12 @@ export function App({ controller, store, onQuit }: AppProps) {
 		if (ui.overlay === "everywhere")
 			return { title: "Every project", lines: everywhere.map((text) => ({ text, tone: "plain" as const })) };
 		if (ui.overlay === "result" && focusedJob)
-			return { title: `Result: ${focusedJob.name}`, lines: resultLines(focusedJob, width - 4) };
+			return {
+				title: `Result: ${focusedJob.name}`,
+				lines: resultLines(focusedJob, width - 4, { properties: propertiesFiles, rows: body - 3 }),
+			};
 		return null;
-	}, [ui.overlay, focusedJob, width, everywhere]);
+	}, [ui.overlay, focusedJob, width, body, everywhere, propertiesFiles]);
 
 	const focusRow = Math.floor((focus - offset) / layout.columns);
 	const viewRows = ui.zoomed ? outputRows(body) : outputRows(layout.paneHeights[focusRow] ?? body);

@@ -3,7 +3,9 @@
  * seen, and what to change when something went wrong. Plain data, so the view just scrolls it.
  */
 import type { BandGap } from "../crystal/result.js";
+import type { PropertiesFiles } from "../jobs/properties-files.js";
 import { attemptLines } from "./attempt-lines.js";
+import { propertiesSections } from "./charts/properties-charts.js";
 import { resultCharts, scfChart } from "./charts/result-charts.js";
 import { formatDelta, formatDuration, formatEnergy, sparkline } from "./format.js";
 import type { JobView } from "./store.js";
@@ -25,8 +27,15 @@ function gap(value: BandGap): string {
 	return `α ${value.alpha.toFixed(3)} eV, β ${value.beta.toFixed(3)} eV`;
 }
 
+/** What the view shows beyond the job's parsed result: a properties job's bands and DOS. */
+export interface ResultExtras {
+	properties?: PropertiesFiles | null;
+	/** Rows of the view, for the height of the band and DOS charts. */
+	rows?: number;
+}
+
 /** `width`: columns the lines may use (the charts are drawn to it). */
-export function resultLines(job: JobView, width = 80): Line[] {
+export function resultLines(job: JobView, width = 80, extras: ResultExtras = {}): Line[] {
 	const lines: Line[] = [];
 	const add = (text: string, tone: Tone = "plain") => lines.push({ text, tone });
 	const r = job.result;
@@ -38,11 +47,14 @@ export function resultLines(job: JobView, width = 80): Line[] {
 		add(job.state === "idle" ? "Not run yet." : "No result yet: the job has not ended.", "dim");
 	} else {
 		add(r.success ? "Success" : "Did not succeed", r.success ? "good" : "bad");
-		add(`Final energy      ${formatEnergy(r.finalEnergyHartree)}`);
-		add(
-			`SCF               ${yesNo(r.scfConverged, "converged", "NOT converged")}${c.scfCycles === null ? "" : ` after ${c.scfCycles} cycles`}`,
-			r.scfConverged === false ? "bad" : "plain",
-		);
+		// A properties run reads the SCF's wave function: it has no energy or SCF of its own.
+		if (c.calcType !== "properties") {
+			add(`Final energy      ${formatEnergy(r.finalEnergyHartree)}`);
+			add(
+				`SCF               ${yesNo(r.scfConverged, "converged", "NOT converged")}${c.scfCycles === null ? "" : ` after ${c.scfCycles} cycles`}`,
+				r.scfConverged === false ? "bad" : "plain",
+			);
+		}
 		if (r.optConverged !== null || c.optCycles !== null) {
 			add(
 				`Optimisation      ${yesNo(r.optConverged, "converged", "NOT converged")}${c.optCycles === null ? "" : ` after ${c.optCycles} points`}`,
@@ -67,13 +79,17 @@ export function resultLines(job: JobView, width = 80): Line[] {
 		for (const w of r.warnings) add(`Warning: ${w}`, "warn");
 	}
 	lines.push(...attemptLines(job));
-	if (c) {
-		for (const section of resultCharts(c, width)) {
-			add("");
-			add(section.title, "title");
-			for (const line of section.lines) add(line.text, line.tone);
-		}
+	const charts = [
+		...(extras.properties ? propertiesSections(extras.properties, width, extras.rows ?? 24) : []),
+		// The structure a properties output prints is its SCF's: shown in the SCF's view.
+		...(c && c.calcType !== "properties" ? resultCharts(c, width) : []),
+	];
+	for (const section of charts) {
+		add("");
+		add(section.title, "title");
+		for (const line of section.lines) add(line.text, line.tone);
 	}
+
 	lines.push(...adviceLines(job, width));
 	const scf = job.scfHistory;
 	const deltas = job.progress?.deltaEHistory ?? [];

@@ -17,6 +17,7 @@
  * once, and what the user does within `promptMs`.
  */
 import type { Progress } from "../crystal/result.js";
+import { runName } from "../crystal/staging.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
 import type { RecoveryRecord } from "../runner/run-store.js";
 import {
@@ -246,7 +247,8 @@ export class CockpitStore {
 			opt: [],
 			view: {
 				id: job.spec.id,
-				name: job.spec.name,
+				// A properties run is `NAME.d3`, beside its SCF `NAME`.
+				name: runName(job.spec.name, job.spec.program),
 				deckPath: job.deckPath,
 				runner: job.spec.runner,
 				host: job.spec.host ?? null,

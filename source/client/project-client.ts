@@ -10,6 +10,7 @@ import { formatStatusEverywhere } from "../commands/status.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../jobs/controller.js";
 import { JobLogs } from "../jobs/job-logs.js";
 import type { SearchDirection } from "../jobs/log-search.js";
+import { type PropertiesFiles, readPropertiesFiles } from "../jobs/properties-files.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
 import {
 	activeStates,
@@ -356,6 +357,12 @@ export class ProjectClient implements JobsController {
 
 	async adopt(cluster: string, slurmJobId: string): Promise<string> {
 		return (await this.connection.request("adopt", { projectDir: this.projectDir, cluster, slurmJobId })).id;
+	}
+
+	async propertiesFiles(id: string): Promise<PropertiesFiles | null> {
+		const spec = this.tracks.get(id)?.wire.spec;
+		if (spec?.program !== "properties") return null;
+		return readPropertiesFiles(spec.dir, spec.name);
 	}
 
 	async readLog(id: string, start: number, count: number): Promise<LogSlice> {

@@ -5,15 +5,13 @@
  * bands and dos read what its properties run left: NAME_BAND.DAT / NAME_DOSS.DAT, else NAME.f25.
  */
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseFile } from "../crystal/parse-file.js";
-import { readBandDat } from "../crystal/properties/band-dat.js";
 import { bandsCsv, dosCsv } from "../crystal/properties/csv.js";
-import { readDossDat } from "../crystal/properties/doss-dat.js";
-import { readFort25 } from "../crystal/properties/fort25.js";
 import { ExportError, toCif, toExtendedXyz } from "../crystal/structure-export.js";
+import { readPropertiesFiles } from "../jobs/properties-files.js";
 import { jsonRecord } from "./parse.js";
 
 export const exportFormats = ["cif", "xyz", "json", "bands", "dos"] as const;
@@ -113,28 +111,14 @@ async function exportText(name: string, format: Format, cwd: string): Promise<st
 
 /** The properties files of job NAME as its staging names them. */
 async function propertiesCsv(name: string, format: "bands" | "dos", cwd: string): Promise<string> {
+	const files = await readPropertiesFiles(cwd, name);
+	const problem = files.problems[0];
+	if (format === "bands" && files.bands) return bandsCsv(files.bands);
+	if (format === "dos" && files.dos) return dosCsv(files.dos);
+	if (problem) throw new ExportError(problem);
 	const dat = format === "bands" ? `${name}_BAND.DAT` : `${name}_DOSS.DAT`;
 	const fort25 = `${name}.f25`;
-	const read = async (file: string) => readFile(join(cwd, file), "utf8");
-	const wrap = <T>(file: string, work: () => T): T => {
-		try {
-			return work();
-		} catch (error) {
-			throw new ExportError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-		}
-	};
-	if (existsSync(join(cwd, dat))) {
-		const text = await read(dat);
-		return format === "bands"
-			? bandsCsv(wrap(dat, () => readBandDat(text)))
-			: dosCsv(wrap(dat, () => readDossDat(text)));
-	}
-	if (existsSync(join(cwd, fort25))) {
-		const text = await read(fort25);
-		const data = wrap(fort25, () => readFort25(text));
-		if (format === "bands" && data.bands) return bandsCsv(data.bands);
-		if (format === "dos" && data.dos) return dosCsv(data.dos);
+	if (existsSync(join(cwd, fort25)))
 		throw new ExportError(`${fort25} holds no ${format === "bands" ? "BAND" : "DOSS"} blocks`);
-	}
 	throw new ExportError(`neither ${dat} nor ${fort25} in ${cwd}: run the properties deck ${name}.d3 first`);
 }

@@ -4,7 +4,8 @@
  * re-attach (replay) are not printed again.
  */
 import type { EventEmitter } from "node:events";
-import type { JobResult, RunnerEvents, StateChange } from "../runner/runner.js";
+import { runName } from "../crystal/staging.js";
+import type { JobResult, JobSpec, RunnerEvents, StateChange } from "../runner/runner.js";
 import { endStates } from "../runner/runner.js";
 
 export interface PlainWatch {
@@ -14,9 +15,15 @@ export interface PlainWatch {
 	onlyCancelled(): boolean;
 }
 
+/** The prefix of a job's lines: its name, `NAME.d3` for a properties run beside its SCF. */
+export const jobLabel = (spec: Pick<JobSpec, "name" | "program"> | undefined): string | undefined =>
+	spec ? runName(spec.name, spec.program) : undefined;
+
 export function formatResult(name: string, result: JobResult): string {
+	const properties = result.crystal.calcType === "properties";
 	const energy = result.finalEnergyHartree === null ? "no energy" : `E = ${result.finalEnergyHartree} Ha`;
-	const parts = [energy];
+	// A properties run computes no energy: what it leaves is files (bands, DOS, maps).
+	const parts = properties ? [result.success ? "properties ended normally" : "properties"] : [energy];
 	if (result.scfConverged !== null) parts.push(result.scfConverged ? "SCF converged" : "SCF NOT converged");
 	if (result.optConverged !== null)
 		parts.push(result.optConverged ? "optimisation converged" : "optimisation NOT converged");

@@ -6,7 +6,7 @@
  * killed, the jobs and their queue go on.
  */
 import type { ProjectClient } from "../client/project-client.js";
-import { watchPlain } from "./plain-output.js";
+import { jobLabel, watchPlain } from "./plain-output.js";
 
 export async function runDecks(
 	client: ProjectClient,
@@ -16,7 +16,7 @@ export async function runDecks(
 ): Promise<number> {
 	// The ids first, and the watch registered, so that not even a job that ends at once is missed.
 	const ids = await client.resolve(decks);
-	const jobs = ids.map((id) => ({ id, name: client.wire(id)?.spec.name ?? id }));
+	const jobs = ids.map((id) => ({ id, name: jobLabel(client.wire(id)?.spec) ?? id }));
 	const watch = watchPlain(client.runner, jobs, write, (id, offset) => client.printed(id, offset));
 	await client.reattach();
 	try {

@@ -6,7 +6,7 @@
  */
 import type { ProjectClient } from "../client/project-client.js";
 import { activeStates, type JobState } from "../runner/runner.js";
-import { watchPlain } from "./plain-output.js";
+import { jobLabel, watchPlain } from "./plain-output.js";
 
 export async function watchRunning(
 	client: ProjectClient,
@@ -37,7 +37,7 @@ export async function watchRunning(
 	}
 	const watch = watchPlain(
 		client.runner,
-		ids.map((id) => ({ id, name: client.wire(id)?.spec.name ?? id })),
+		ids.map((id) => ({ id, name: jobLabel(client.wire(id)?.spec) ?? id })),
 		write,
 		(id, offset) => client.printed(id, offset),
 	);

@@ -7,4 +7,4 @@ export type { DeckChange, DeckEdit, EditedDeck } from "./deck/edit.js";
 export { describeChange, editDeck, keywordValue } from "./deck/edit.js";
 export { DeckLayoutError, layoutDeck } from "./deck/layout.js";
 export type { DeckInfo, DeckKind, GeometryKind } from "./deck/read.js";
-export { readDeck } from "./deck/read.js";
+export { readDeck, readPropertiesDeck } from "./deck/read.js";

@@ -7,6 +7,7 @@ import type { OptPoint, ScfPoint } from "../runner/history.js";
 import type { RecoveryRecord } from "../runner/run-store.js";
 import type { JobResult, JobSpec, JobState, RunnerEvents } from "../runner/runner.js";
 import type { SearchDirection } from "./log-search.js";
+import type { PropertiesFiles } from "./properties-files.js";
 
 /** A deck of the project and what is known of its last run. */
 export interface ProjectJob {
@@ -95,6 +96,9 @@ export interface JobsController {
 	/** apply: run the attempt recovery proposed for a failed job; accept: write the edit that
 	 * worked into its NAME.d12 (after a backup). Resolves with a sentence for the user. */
 	recover?(op: "apply" | "accept", id: string): Promise<string>;
+	/** What a properties job's run left in its folder (bands, DOS), for its result view; null
+	 * for a job that is not a properties run. */
+	propertiesFiles?(id: string): Promise<PropertiesFiles | null>;
 	/** Lines [start, start+count) of the job's whole output (NAME.out), for the zoomed view. */
 	readLog(id: string, start: number, count: number): Promise<LogSlice>;
 	/** The number of the next line of the job's whole output that `test` accepts, from line

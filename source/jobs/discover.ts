@@ -1,6 +1,8 @@
 /**
  * The project's jobs: every `*.d12` deck under the project folder (a few levels deep, skipping
- * hidden folders and crystal-tui's own), each one job whose id is its path without `.d12`.
+ * hidden folders and crystal-tui's own), each one job whose id is its path without `.d12`, and
+ * every `*.d3` properties deck, whose id is its path with `.d3` (`mgo.d3` beside `mgo`: the
+ * properties run of that SCF's wave function).
  *
  * Two kinds of deck are not jobs, and `run` refuses them with a message (deckRefusal):
  * - a symlink to a deck outside the project: its results would land beside the link while the
@@ -12,11 +14,14 @@
  */
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
+import type { JobProgram } from "../crystal/staging.js";
 
 export interface FoundDeck {
-	/** Path relative to the project, without `.d12`, with `/` separators: the job id. */
+	/** Path relative to the project, without `.d12` (with `.d3`), with `/` separators: the job id. */
 	id: string;
 	name: string;
+	/** properties for a `.d3` deck. */
+	program: JobProgram;
 	dir: string;
 	deckPath: string;
 }
@@ -46,16 +51,26 @@ export async function findDecks(projectDir: string): Promise<FoundDeck[]> {
 			const path = join(dir, entry.name);
 			if (entry.isDirectory()) {
 				if (depth < maxDepth && !skipped.has(entry.name)) await walk(path, depth + 1);
-			} else if (entry.name.endsWith(".d12") && entry.name.length > 4 && !controlCharacter.test(entry.name)) {
+			} else {
+				const program = programOfDeck(entry.name);
+				if (!program || controlCharacter.test(entry.name)) continue;
 				if (!entry.isFile() && !(entry.isSymbolicLink() && (await linkedFromInside(root, path)))) continue;
-				const name = entry.name.slice(0, -4);
+				const name = entry.name.slice(0, program === "properties" ? -3 : -4);
 				const deckPath = relative(projectDir, path);
-				found.push({ id: deckPath.slice(0, -4).split(sep).join("/"), name, dir, deckPath });
+				const id = (program === "properties" ? deckPath : deckPath.slice(0, -4)).split(sep).join("/");
+				found.push({ id, name, program, dir, deckPath });
 			}
 		}
 	};
 	await walk(projectDir, 0);
 	return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Which program a file is a deck of, by its extension; null: not a deck. */
+function programOfDeck(file: string): JobProgram | null {
+	if (file.endsWith(".d12") && file.length > 4) return "crystal";
+	if (file.endsWith(".d3") && file.length > 3) return "properties";
+	return null;
 }
 
 /** A symlink to a regular file of the project. */
@@ -69,7 +84,7 @@ async function linkedFromInside(root: string, path: string): Promise<boolean> {
 
 /** Why a deck the user named (a path, with or without `.d12`) is not a job, or null. */
 export async function deckRefusal(projectDir: string, typed: string): Promise<string | null> {
-	const path = resolve(projectDir, typed.endsWith(".d12") ? typed : `${typed}.d12`);
+	const path = resolve(projectDir, typed.endsWith(".d12") || typed.endsWith(".d3") ? typed : `${typed}.d12`);
 	if (controlCharacter.test(basename(path)))
 		return `the deck name ${JSON.stringify(basename(path))} holds a newline or control character: rename the file (the name goes into file names, the job script and every output line)`;
 	try {

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
+import { deckFileName } from "../crystal/staging.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
 import { JobRunner, type JobRunnerOptions, type Placement } from "../runner/job-runner.js";
@@ -74,7 +75,12 @@ const poolMaxJobs = 10_000;
 /** Run a job after another (its id), on that job's geometry when the deck reads EXTERNAL. */
 export interface Chain {
 	after?: string;
+	/** The jobs started by the same request: a properties deck waits for its SCF among them. */
+	batch?: readonly string[];
 }
+
+/** A properties run (NAME.d3) on serial properties: its wave function is read, not computed. */
+const propertiesParallelism: Parallelism = { ranks: 1, threads: 1 };
 
 export class Project {
 	readonly runner: JobRunner;
@@ -117,15 +123,18 @@ export class Project {
 
 	/** The spec a new run of a deck gets from the settings it is started with. */
 	specFor(deck: FoundDeck, settings: ProjectSettings = this.settings): JobSpec {
+		const properties = deck.program === "properties";
+		const parallelism = properties ? propertiesParallelism : settings.parallelism;
 		return {
 			id: deck.id,
 			name: deck.name,
+			...(properties ? { program: "properties" as const } : {}),
 			dir: deck.dir,
 			projectDir: this.projectDir,
 			runner: settings.runner,
 			// A pool's job gets its host when it starts; its members' cores bound it, not ours.
 			...(settings.pool ? { pool: settings.pool } : settings.host ? { host: settings.host } : {}),
-			parallelism: settings.parallelism,
+			parallelism,
 			keepScratch: settings.keepScratch ?? false,
 			crystalDir: settings.crystalDir ?? null,
 			maxJobs:
@@ -133,13 +142,15 @@ export class Project {
 			...(settings.oversubscribe ? { oversubscribe: true } : {}),
 			...(settings.env ? { env: settings.env } : {}),
 			...(settings.container ? { container: settings.container } : {}),
-			...(settings.recovery ? { recovery: settings.recovery } : {}),
+			// The healing ladders are the SCF's and the optimisation's: a properties run is not healed.
+			...(settings.recovery && !properties ? { recovery: settings.recovery } : {}),
 		};
 	}
 
 	deck(id: string): FoundDeck {
 		const deck = this.decks.find((d) => d.id === id);
-		if (!deck) throw new LaunchError(`no deck ${id}.d12 in ${this.projectDir}`);
+		if (!deck)
+			throw new LaunchError(`no deck ${id.endsWith(".d3") ? id : `${id}.d12`} in ${this.projectDir}`);
 		return deck;
 	}
 
@@ -147,12 +158,14 @@ export class Project {
 	resolveJob(typed: string): string {
 		const absolute = resolve(this.projectDir, typed);
 		const asDeck = this.decks.find(
-			(d) => join(d.dir, `${d.name}.d12`) === absolute || join(d.dir, d.name) === absolute,
+			(d) =>
+				join(d.dir, deckFileName(d.name, d.program)) === absolute ||
+				(d.program === "crystal" && join(d.dir, d.name) === absolute),
 		);
 		if (asDeck) return asDeck.id;
 		const id = typed.replace(/\.d12$/, "");
 		if (this.decks.some((d) => d.id === id) || this.store.get(id)) return id;
-		throw new LaunchError(`no deck: ${typed} is not a .d12 deck of ${this.projectDir}`);
+		throw new LaunchError(`no deck: ${typed} is not a .d12 or .d3 deck of ${this.projectDir}`);
 	}
 
 	jobs(): ProjectJob[] {
@@ -165,7 +178,9 @@ export class Project {
 			return {
 				spec: spec as JobSpec,
 				deckPath:
-					deck?.deckPath ?? (record?.handle?.adopted ? record.handle.outputPath : undefined) ?? `${id}.d12`,
+					deck?.deckPath ??
+					(record?.handle?.adopted ? record.handle.outputPath : undefined) ??
+					(id.endsWith(".d3") ? id : `${id}.d12`),
 				state: record?.state ?? "idle",
 				startedAt: record?.startedAt ?? null,
 				endedAt: record?.endedAt ?? null,
@@ -183,11 +198,27 @@ export class Project {
 	 * on the geometry that job leaves (its NAME.gui: an optimisation's optimised geometry). */
 	private async chained(id: string, chain: Chain, settings: ProjectSettings): Promise<JobSpec> {
 		const spec = this.specFor(this.deck(id), settings);
+		if (spec.program === "properties") return this.afterItsScf(spec, chain);
 		if (!chain.after || chain.after === id) return spec;
 		const parent = this.deck(chain.after);
 		const text = await readFile(join(spec.dir, `${spec.name}.d12`), "utf8").catch(() => "");
 		const readsGeometry = parent.dir === spec.dir && readDeck(text).readsExternalGeometry;
 		return { ...spec, dependsOn: [parent.id], ...(readsGeometry ? { geometryFrom: parent.name } : {}) };
+	}
+
+	/**
+	 * A properties run reads the wave function its SCF (NAME.d12 of the same folder) writes: it
+	 * runs after that job when the job is started with it or is still queued or running, as
+	 * `--after NAME` would say; otherwise it reads the NAME.f9 there is (the deck check refuses
+	 * it when there is none).
+	 */
+	private afterItsScf(spec: JobSpec, chain: Chain): JobSpec {
+		const scf = this.decks.find((d) => d.program === "crystal" && d.dir === spec.dir && d.name === spec.name);
+		const state = scf ? this.store.get(scf.id)?.state : undefined;
+		if (scf && (chain.batch?.includes(scf.id) || (state !== undefined && activeStates.has(state))))
+			return { ...spec, dependsOn: [scf.id] };
+		const after = chain.after && chain.after !== spec.id ? chain.after : undefined;
+		return after ? { ...spec, dependsOn: [after] } : spec;
 	}
 
 	async start(id: string, chain: Chain = {}, settings = this.settings): Promise<void> {

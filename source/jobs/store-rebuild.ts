@@ -12,6 +12,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { deckFileName } from "../crystal/staging.js";
 import type { RunRecord } from "../runner/run-store.js";
 
 /** As deep as deck discovery looks (discover.ts). */
@@ -45,7 +46,7 @@ function entries(dir: string): Dirent[] {
 	}
 }
 
-function recordFrom(projectDir: string, jobDir: string, name: string, runDir: string): RunRecord | null {
+function recordFrom(projectDir: string, jobDir: string, runName: string, runDir: string): RunRecord | null {
 	let script: string;
 	let pidWrittenAt: number;
 	try {
@@ -55,13 +56,16 @@ function recordFrom(projectDir: string, jobDir: string, name: string, runDir: st
 		// Never launched here (or launched on another machine): nothing to follow.
 		return null;
 	}
+	// A properties run keeps its records in runs/NAME.d3, beside its SCF's runs/NAME.
+	const properties = runName.endsWith(".d3");
+	const name = properties ? runName.slice(0, -3) : runName;
 	try {
-		statSync(join(jobDir, `${name}.d12`));
+		statSync(join(jobDir, deckFileName(name, properties ? "properties" : "crystal")));
 	} catch {
 		return null;
 	}
 	const rel = relative(projectDir, jobDir);
-	const jobId = rel === "" ? name : `${rel.split(sep).join("/")}/${name}`;
+	const jobId = rel === "" ? runName : `${rel.split(sep).join("/")}/${runName}`;
 	const ranks = Number(/ -np (\d+) "\$exe"/.exec(script)?.[1] ?? 1);
 	const threads = Number(/^OMP_NUM_THREADS=(\d+);/m.exec(script)?.[1] ?? 1);
 	return {
@@ -69,6 +73,7 @@ function recordFrom(projectDir: string, jobDir: string, name: string, runDir: st
 		spec: {
 			id: jobId,
 			name,
+			...(properties ? { program: "properties" as const } : {}),
 			dir: jobDir,
 			runner: "local",
 			parallelism: { ranks, threads },

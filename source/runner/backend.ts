@@ -92,7 +92,8 @@ export interface Backend {
 	 * into the local job folder as it streams in. */
 	outputIsRemote?(handle: JobHandle): boolean;
 	/** Follow NAME.out from a byte offset. */
-	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower;
+	/** Follows `outputFile` (NAME.out, or NAME.outp for properties) in the job's folder. */
+	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower;
 	/** SIGTERM the whole job (then SIGKILL after graceMs), or SIGKILL at once when forced. */
 	kill(handle: JobHandle, options: { force: boolean; graceMs: number }): Promise<void>;
 	/** Bring results back to the local job folder after the end (ssh, remote slurm). */

@@ -6,9 +6,10 @@
  */
 import { execFile } from "node:child_process";
 import type { ContainerConfig } from "../config/container.js";
+import type { JobProgram } from "../crystal/staging.js";
 import { mpiModelOf } from "./container.js";
 import { LaunchError, type Parallelism } from "./runner.js";
-import { programFor } from "./script.js";
+import { executableOf } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
 import type { RunResult } from "./ssh/connection.js";
 
@@ -21,6 +22,8 @@ export interface CheckMachine {
 export interface ContainerCheck {
 	container: ContainerConfig;
 	parallelism: Parallelism;
+	/** properties for a NAME.d3 job: that is the executable looked for in the image. */
+	program?: JobProgram;
 	launcher: "mpirun" | "srun";
 	/** The entry, for messages: "[hosts.gpu] of crystal-tui.toml". */
 	where: string;
@@ -56,7 +59,7 @@ export function containerCheckScript(o: ContainerCheck): string {
 	const model = mpiModelOf(c.engine, o.parallelism.ranks, o.launcher);
 	const engine = [q(c.engine), ...c.engineOptions.map((x) => q(x))].join(" ");
 	const image = q(c.image);
-	const program = programFor(o.parallelism);
+	const program = executableOf(o);
 	const wanted = [c.crystalDir ? `${c.crystalDir}/${program}` : program];
 	if (model === "in-image") wanted.push("mpirun");
 	const imageThere =

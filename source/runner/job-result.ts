@@ -70,6 +70,7 @@ export function endDetail(
 	if (backendDetail && state !== "finished" && state !== "cancelled") return backendDetail;
 	switch (state) {
 		case "finished":
+			if (result.crystal.calcType === "properties") return "properties ended normally";
 			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
 		case "cancelled":
 			return "stopped by the user";

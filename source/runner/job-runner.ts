@@ -7,13 +7,14 @@ import { EventEmitter } from "node:events";
 import type { DeckInfo } from "../crystal/deck.js";
 import { CrystalParser } from "../crystal/parser.js";
 import type { Progress } from "../crystal/result.js";
+import { outputFileName } from "../crystal/staging.js";
 import type { Backend, ExitRecord, Follower, JobHandle } from "./backend.js";
 import type { CoreBudget } from "./core-budget.js";
 import { RunHistory } from "./history.js";
 import { endDetail, endState, jobResult } from "./job-result.js";
 import { LineSplitter } from "./lines.js";
 import { localOutputPath, OutputMirror } from "./output-mirror.js";
-import { checkDeck } from "./preflight.js";
+import { checkJobDeck } from "./preflight.js";
 import { coresOf, type DependencyStatus, LaunchQueue } from "./queue.js";
 import type { RecoveryRecord, RunRecord, RunStore } from "./run-store.js";
 import {
@@ -235,7 +236,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 				);
 			}
 		}
-		const deck = await checkDeck(job.dir, job.name, job.geometryFrom);
+		const deck = await checkJobDeck(job);
 		// A pool's job is checked on the host it is placed on, just before it starts there.
 		if (!job.pool) await this.options.backendFor(job).preflight(job);
 		return deck;
@@ -416,13 +417,18 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 		for (const id of this.queuedIds()) {
 			const ahead = this.queue.position(id) - 1;
+			const waitingFor = (this.store.get(id)?.spec.dependsOn ?? []).filter(
+				(parent) => this.dependencyStatus(parent) === "waiting",
+			);
 			const detail = this.queue.isHeld(id)
 				? "held"
 				: this.queue.paused
 					? "queue paused"
-					: ahead
-						? `waiting for a free slot, ${ahead} ahead`
-						: (this.waits.get(id) ?? "next in line");
+					: waitingFor.length
+						? `waiting for ${waitingFor.join(", ")} to finish`
+						: ahead
+							? `waiting for a free slot, ${ahead} ahead`
+							: (this.waits.get(id) ?? "next in line");
 			this.emit("state", id, { state: "queued", detail });
 		}
 	}
@@ -491,7 +497,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.setState(job.id, "starting", job.placement, { startedAt: Date.now() });
 		let checked = !job.pool;
 		try {
-			const deck = this.decks.get(job.id) ?? (await checkDeck(job.dir, job.name, job.geometryFrom));
+			const deck = this.decks.get(job.id) ?? (await checkJobDeck(job));
 			if (!checked) await this.options.backendFor(job).preflight(job);
 			checked = true;
 			const handle = await this.options.backendFor(job).launch(job, deck);
@@ -547,7 +553,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		// A local job re-adopted after a supervisor stopped holds its cores again.
 		if (job.runner === "local")
 			this.options.budget?.take(this.budgetId(job.id), coresOf(job.parallelism), true);
-		tracker.follower = this.options.backendFor(job).follow(handle, job.name, 0, {
+		tracker.follower = this.options.backendFor(job).follow(handle, outputFileName(job.name, job.program), 0, {
 			data: (chunk) => this.onData(tracker, chunk),
 			trouble: (message) => {
 				tracker.trouble = message;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { ContainerConfig } from "../config/container.js";
 import type { DeckInfo } from "../crystal/deck.js";
+import { type JobProgram, outputFileName, runName } from "../crystal/staging.js";
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal, findMpirun } from "./crystal-location.js";
@@ -17,7 +18,7 @@ import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js
 import { checkCores } from "./preflight.js";
 import { groupAlive, processStartedAt, processStartTime, signalGroup } from "./process-group.js";
 import { type JobSpec, LaunchError } from "./runner.js";
-import { jobScript, programFor } from "./script.js";
+import { executableOf, jobScript } from "./script.js";
 import { followFile } from "./tail.js";
 
 export interface LocalBackendOptions {
@@ -32,7 +33,9 @@ export interface LocalBackendOptions {
 }
 
 /** Where a job's script, PID record and exit record live, beside its deck. */
-export const runDirOf = (jobDir: string, name: string): string => join(jobDir, ".crystal-tui", "runs", name);
+/** A job's run folder: its PID and exit records and its job script. */
+export const runDirOf = (jobDir: string, name: string, program?: JobProgram): string =>
+	join(jobDir, ".crystal-tui", "runs", runName(name, program));
 
 export class LocalBackend implements Backend {
 	readonly kind = "local" as const;
@@ -56,11 +59,12 @@ export class LocalBackend implements Backend {
 			return checkContainer(localCheckMachine(this.envOf(job)), {
 				container,
 				parallelism: job.parallelism,
+				...(job.program ? { program: job.program } : {}),
 				launcher: "mpirun",
 				where,
 			});
 		}
-		const program = programFor(job.parallelism);
+		const program = executableOf(job);
 		const found = await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (!found.dir) throw new LaunchError(found.message);
 		if (job.parallelism.ranks > 1) {
@@ -73,22 +77,23 @@ export class LocalBackend implements Backend {
 	}
 
 	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
-		const program = programFor(job.parallelism);
+		const program = executableOf(job);
 		const container = job.container ?? this.options.container;
 		// In a container CRYSTAL is inside the image (preflight looked there).
 		const found = container ? null : await findCrystal(program, this.crystalDirOf(job), this.envOf(job));
 		if (found && !found.dir) throw new LaunchError(found.message);
 		// An mpirun beside the CRYSTAL executables (a private MPI build) wins over the one on PATH.
 		const mpirun = job.parallelism.ranks > 1 ? await findMpirun(found?.dir ?? "", this.envOf(job)) : null;
-		const runDir = runDirOf(job.dir, job.name);
+		const runDir = runDirOf(job.dir, job.name, job.program);
 		await mkdir(runDir, { recursive: true });
 		await Promise.all(["pid", "exit", "scratch"].map((f) => rm(join(runDir, f), { force: true })));
 		// A new run starts a new NAME.out; the previous one stays beside it as NAME.out.prev.
-		const out = join(job.dir, `${job.name}.out`);
+		const out = join(job.dir, outputFileName(job.name, job.program));
 		await rename(out, `${out}.prev`).catch(() => undefined);
 		const scriptPath = join(runDir, "job.sh");
 		const text = jobScript({
 			name: job.name,
+			...(job.program ? { program: job.program } : {}),
 			jobDir: job.dir,
 			runDir,
 			scratchRoot: this.options.scratchRoot ?? null,
@@ -131,7 +136,7 @@ export class LocalBackend implements Backend {
 	}
 
 	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
-		const runDir = runDirOf(job.dir, job.name);
+		const runDir = runDirOf(job.dir, job.name, job.program);
 		const pidFile = join(runDir, "pid");
 		try {
 			const [info, text] = await Promise.all([stat(pidFile), readFile(pidFile, "utf8")]);
@@ -163,8 +168,8 @@ export class LocalBackend implements Backend {
 		return { alive: false, exit: await readExit(handle.runDir) };
 	}
 
-	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
-		return followFile(join(handle.workDir, `${name}.out`), offset, callbacks);
+	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower {
+		return followFile(join(handle.workDir, outputFile), offset, callbacks);
 	}
 
 	async kill(handle: JobHandle, options: { force: boolean; graceMs: number }): Promise<void> {

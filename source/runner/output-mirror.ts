@@ -6,6 +6,7 @@
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { outputFileName } from "../crystal/staging.js";
 import type { JobHandle } from "./backend.js";
 import type { JobSpec } from "./runner.js";
 
@@ -17,7 +18,7 @@ export function localOutputPath(spec: JobSpec, handle: JobHandle | null, outputI
 		const safe = (handle.slurmJobId ?? spec.name).replace(/[^\w.-]/g, "_");
 		return join(spec.projectDir ?? spec.dir, ".crystal-tui", "adopted", `${safe}.out`);
 	}
-	return join(spec.dir, `${spec.name}.out`);
+	return join(spec.dir, outputFileName(spec.name, spec.program));
 }
 
 export class OutputMirror {

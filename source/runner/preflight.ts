@@ -7,7 +7,8 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClusterConfig } from "../config/load.js";
-import { type DeckInfo, readDeck } from "../crystal/deck.js";
+import { type DeckInfo, readDeck, readPropertiesDeck } from "../crystal/deck.js";
+import { deckFileName } from "../crystal/staging.js";
 import { coresOf } from "./queue.js";
 import { type JobSpec, LaunchError, type Parallelism } from "./runner.js";
 
@@ -20,10 +21,36 @@ const exists = async (path: string): Promise<boolean> => {
 	}
 };
 
-/** `geometryFrom`: the deck whose optimised geometry (NAME.gui) an EXTERNAL deck reads once
- * that job has finished, instead of a NAME.gui of its own. */
-export async function checkDeck(dir: string, name: string, geometryFrom?: string): Promise<DeckInfo> {
-	const deckPath = join(dir, `${name}.d12`);
+/** The deck of a job, by its program: a NAME.d12 for crystal, a NAME.d3 for properties. */
+export function checkJobDeck(job: JobSpec): Promise<DeckInfo> {
+	if (job.program === "properties")
+		return checkPropertiesDeck(job.dir, job.name, (job.dependsOn ?? []).length > 0);
+	return checkDeck(job.dir, job.name, job.geometryFrom);
+}
+
+/**
+ * A properties deck reads the SCF's wave function: NAME.f9 must be there, or be on its way
+ * (`afterScf`: the job waits for the SCF that writes it). Without one, properties would stop
+ * at its first read of fort.9 with a Fortran end-of-file error.
+ */
+export async function checkPropertiesDeck(dir: string, name: string, afterScf: boolean): Promise<DeckInfo> {
+	const deckPath = join(dir, deckFileName(name, "properties"));
+	const text = await readDeckText(deckPath);
+	const deck = readPropertiesDeck(text);
+	if (deck.keywords.length === 0)
+		throw new LaunchError(
+			`the properties deck ${deckPath} asks for nothing: it holds no keyword (BAND, DOSS, NEWK, ...)`,
+		);
+	if (!afterScf && !(await exists(join(dir, `${name}.f9`)))) {
+		const scf = join(dir, `${name}.d12`);
+		throw new LaunchError(
+			`${name}.d3 reads the wave function ${join(dir, `${name}.f9`)}, which does not exist: ${(await exists(scf)) ? `run ${name}.d12 first, or both at once (crystal-tui run ${name}.d12 ${name}.d3)` : `copy the fort.9 of the SCF there as ${name}.f9`}`,
+		);
+	}
+	return deck;
+}
+
+async function readDeckText(deckPath: string): Promise<string> {
 	let text: string;
 	try {
 		text = await readFile(deckPath, "utf8");
@@ -34,7 +61,13 @@ export async function checkDeck(dir: string, name: string, geometryFrom?: string
 		);
 	}
 	if (!text.trim()) throw new LaunchError(`the deck ${deckPath} is empty`);
-	const deck = readDeck(text);
+	return text;
+}
+
+/** `geometryFrom`: the deck whose optimised geometry (NAME.gui) an EXTERNAL deck reads once
+ * that job has finished, instead of a NAME.gui of its own. */
+export async function checkDeck(dir: string, name: string, geometryFrom?: string): Promise<DeckInfo> {
+	const deck = readDeck(await readDeckText(join(dir, `${name}.d12`)));
 	if (deck.readsWaveFunction && !(await exists(join(dir, `${name}.f9`)))) {
 		throw new LaunchError(
 			`${name}.d12 asks for GUESSP but ${join(dir, `${name}.f9`)} is missing: copy the fort.9 of the earlier run there, or remove GUESSP`,

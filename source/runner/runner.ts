@@ -5,6 +5,7 @@
 import type { EventEmitter } from "node:events";
 import type { ContainerConfig } from "../config/container.js";
 import type { CrystalResult, Progress } from "../crystal/result.js";
+import type { JobProgram } from "../crystal/staging.js";
 
 export type JobState =
 	| "queued"
@@ -33,10 +34,14 @@ export interface Parallelism {
 
 /** Everything needed to launch one deck. */
 export interface JobSpec {
-	/** Stable identity: the deck's path relative to the project folder, without `.d12`. */
+	/** Stable identity: the deck's path relative to the project folder, without `.d12`; a
+	 * properties deck keeps its `.d3` (`mgo.d3` runs after `mgo`). */
 	id: string;
-	/** Deck base name (NAME of NAME.d12). */
+	/** Deck base name (NAME of NAME.d12 or NAME.d3). */
 	name: string;
+	/** "properties" for a NAME.d3 deck (CRYSTAL's properties program on NAME.f9); absent: the
+	 * crystal program on NAME.d12. */
+	program?: JobProgram;
 	/** Absolute path of the folder holding the deck (the job folder). */
 	dir: string;
 	runner: RunnerKind;

@@ -9,14 +9,22 @@
  */
 
 import type { ContainerConfig } from "../config/container.js";
-import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
+import {
+	type JobProgram,
+	outputFileName,
+	propertiesExecutable,
+	stageIn,
+	stageOut,
+} from "../crystal/staging.js";
 import { containerLaunch } from "./container.js";
 import type { Parallelism } from "./runner.js";
 import { shellName, shellQuote } from "./shell-quote.js";
 
 export interface ScriptOptions {
-	/** Deck base name (NAME of NAME.d12). */
+	/** Deck base name (NAME of NAME.d12 or NAME.d3). */
 	name: string;
+	/** The CRYSTAL program: properties reads NAME.d3 with NAME.f9 and writes NAME.outp. */
+	program?: JobProgram;
 	/** Absolute job folder on the machine that runs the job. */
 	jobDir: string;
 	/** Absolute folder for the PID and exit records. */
@@ -52,12 +60,17 @@ export function programFor(parallelism: Parallelism): string {
 	return parallelism.threads > 1 ? "PcrystalOMP" : "Pcrystal";
 }
 
+/** The executable of a job: properties for a NAME.d3 deck (always serial), else by its ranks. */
+export function executableOf(job: { program?: JobProgram; parallelism: Parallelism }): string {
+	return job.program === "properties" ? propertiesExecutable : programFor(job.parallelism);
+}
+
 const q = shellQuote;
 
 export function jobScript(o: ScriptOptions): string {
-	const program = programFor(o.parallelism);
-	const out = `${o.jobDir.replace(/\/+$/, "")}/${outputFileName(o.name)}`;
-	const serial = o.parallelism.ranks <= 1;
+	const program = executableOf(o);
+	const out = `${o.jobDir.replace(/\/+$/, "")}/${outputFileName(o.name, o.program)}`;
+	const serial = o.parallelism.ranks <= 1 || o.program === "properties";
 	const exeDir = o.container ? (o.container.crystalDir ?? null) : o.exeDir;
 	const exe = exeDir ? `${exeDir.replace(/\/+$/, "")}/${program}` : program;
 	const container = o.container
@@ -76,10 +89,10 @@ export function jobScript(o: ScriptOptions): string {
 			? `srun "$exe" >> "$out" 2>&1 &`
 			: `${q(o.mpirun ?? "mpirun")} -np ${o.parallelism.ranks} "$exe" >> "$out" 2>&1 &`;
 
-	const stageInLines = stageIn(o.name, o.geometryFrom, o.deckFrom).map(
+	const stageInLines = stageIn(o.name, o.geometryFrom, o.deckFrom, o.program).map(
 		(f) => `stage_in ${q(f.job)} ${q(f.scratch)}`,
 	);
-	const stageOutLines = stageOut(o.name, o.isOptimisation).map(
+	const stageOutLines = stageOut(o.name, o.isOptimisation, o.program).map(
 		(f) => `stage_out ${q(f.scratch)} ${q(f.job)}`,
 	);
 	const moduleLines = (o.modules ?? []).map(

@@ -9,13 +9,13 @@ import { mkdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClusterConfig, HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
-import { outputFileName, stageIn } from "../crystal/staging.js";
+import { outputFileName, runName, stageIn } from "../crystal/staging.js";
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer } from "./container-check.js";
 import { writtenSince } from "./launch-trace.js";
 import { checkAllocation } from "./preflight.js";
 import { type JobSpec, LaunchError } from "./runner.js";
-import { jobScript, programFor } from "./script.js";
+import { executableOf, jobScript } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
 import { resourcesFor, sbatchHeader, slurmJobName } from "./slurm/header.js";
 import { LocalMachine, type Machine, RemoteMachine } from "./slurm/machine.js";
@@ -109,11 +109,16 @@ export class SlurmBackend implements Backend {
 			const { container } = this.cluster;
 			const crystalDir = container ? null : await this.remotePath(this.cluster.crystalDir);
 			if (container) {
-				const check = { container, parallelism: job.parallelism, launcher: this.cluster.mpiLauncher };
+				const check = {
+					container,
+					parallelism: job.parallelism,
+					...(job.program ? { program: job.program } : {}),
+					launcher: this.cluster.mpiLauncher,
+				};
 				await checkContainer(this.machine, { ...check, where: this.where() });
 			}
 			if (crystalDir) {
-				const exe = `${crystalDir.replace(/\/+$/, "")}/${programFor(job.parallelism)}`;
+				const exe = `${crystalDir.replace(/\/+$/, "")}/${executableOf(job)}`;
 				const c = await this.machine.run(`[ -x ${q(exe)} ] && [ -f ${q(exe)} ]`);
 				if (c.code !== 0) {
 					if (this.ssh) this.ssh.connection.check({ ...c, code: c.code === 1 ? 0 : c.code });
@@ -167,23 +172,22 @@ export class SlurmBackend implements Backend {
 		try {
 			const afterok = await this.dependencies(job);
 			const workDir = await this.jobDir(job);
-			const runDir = runDirFor(workDir, job.name);
+			const runDir = runDirFor(workDir, runName(job.name, job.program));
+			const output = outputFileName(job.name, job.program);
 			if (this.ssh) {
 				await upload(
 					this.ssh.connection,
 					job.dir,
-					stageIn(job.name, job.geometryFrom, job.deckPath).map((f) => f.job),
+					stageIn(job.name, job.geometryFrom, job.deckPath, job.program).map((f) => f.job),
 					workDir,
 				);
-				await rename(
-					join(job.dir, outputFileName(job.name)),
-					join(job.dir, `${outputFileName(job.name)}.prev`),
-				).catch(() => {});
+				await rename(join(job.dir, output), join(job.dir, `${output}.prev`)).catch(() => {});
 			} else {
 				await mkdir(runDir, { recursive: true });
 			}
 			const text = jobScript({
 				name: job.name,
+				...(job.program ? { program: job.program } : {}),
 				jobDir: workDir,
 				runDir,
 				scratchRoot: await this.remotePath(this.cluster.scratchDir),
@@ -199,10 +203,10 @@ export class SlurmBackend implements Backend {
 				header: sbatchHeader(resourcesFor(job, this.cluster)),
 				...(this.cluster.container ? { container: this.cluster.container } : {}),
 			});
-			const out = `${workDir}/${outputFileName(job.name)}`;
+			const out = `${workDir}/${output}`;
 			const sbatch = [
 				"sbatch --parsable",
-				`--job-name=${q(slurmJobName(job.name))}`,
+				`--job-name=${q(slurmJobName(runName(job.name, job.program)))}`,
 				`--chdir=${q(workDir)}`,
 				// Relative to --chdir, so no name of ours meets sbatch's % patterns.
 				"--output=.crystal-tui/runs/slurm-%j.out",
@@ -236,7 +240,7 @@ printf '%s\n' "$answer"`;
 
 	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
 		const workDir = await this.jobDir(job);
-		const runDir = runDirFor(workDir, job.name);
+		const runDir = runDirFor(workDir, runName(job.name, job.program));
 		const record = q(`${runDir}/slurm-id`);
 		const out = await this.machine.exec(
 			`[ -s ${record} ] || exit 0; printf '%s %s ' "$(stat -c %Y ${record})" "$(date +%s)"; head -n 1 ${record}`,
@@ -368,14 +372,14 @@ printf '%s\n' "$answer"`;
 		return this.ssh !== null;
 	}
 
-	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
+	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower {
 		if (this.ssh) {
 			if (handle.outputPath)
 				return new RemoteFollower(this.ssh.connection, handle.outputPath, offset, callbacks);
-			return this.ssh.follow(handle, name, offset, callbacks);
+			return this.ssh.follow(handle, outputFile, offset, callbacks);
 		}
 		return followFile(
-			handle.outputPath ?? join(handle.workDir, outputFileName(name)),
+			handle.outputPath ?? join(handle.workDir, outputFile),
 			offset,
 			callbacks,
 			this.options.followIntervalMs,

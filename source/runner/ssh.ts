@@ -9,13 +9,13 @@ import { rename } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { HostConfig } from "../config/load.js";
 import type { DeckInfo } from "../crystal/deck.js";
-import { outputFileName, stageIn, stageOut } from "../crystal/staging.js";
+import { type JobProgram, outputFileName, runName, stageIn, stageOut } from "../crystal/staging.js";
 import type { Backend, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer } from "./container-check.js";
 import { startedWithRecord, writtenSince } from "./launch-trace.js";
 import { checkCores } from "./preflight.js";
 import { type JobSpec, LaunchError } from "./runner.js";
-import { jobScript, programFor } from "./script.js";
+import { executableOf, jobScript } from "./script.js";
 import { shellQuote as q } from "./shell-quote.js";
 import { SshConnection, type SshConnectionOptions } from "./ssh/connection.js";
 import { SshError } from "./ssh/errors.js";
@@ -43,7 +43,8 @@ export interface SshBackendOptions {
 }
 
 /** Files copied back besides the staging table: the log and the geometry an optimisation replaced. */
-const extraResults = (name: string): string[] => [outputFileName(name), `${name}.gui.orig`];
+const extraResults = (name: string, program?: JobProgram): string[] =>
+	program === "properties" ? [outputFileName(name, program)] : [outputFileName(name), `${name}.gui.orig`];
 
 export class SshBackend implements Backend {
 	readonly kind = "ssh" as const;
@@ -124,7 +125,13 @@ export class SshBackend implements Backend {
 			},
 		};
 		const where = `[hosts.${this.host.name}] of ${this.host.file}`;
-		return checkContainer(machine, { container, parallelism: job.parallelism, launcher: "mpirun", where });
+		return checkContainer(machine, {
+			container,
+			parallelism: job.parallelism,
+			...(job.program ? { program: job.program } : {}),
+			launcher: "mpirun",
+			where,
+		});
 	}
 
 	/** The host's cores, asked once (`nproc`: the cores this login may use there). */
@@ -138,7 +145,7 @@ export class SshBackend implements Backend {
 	}
 
 	private async checkCrystal(job: JobSpec): Promise<void> {
-		const program = programFor(job.parallelism);
+		const program = executableOf(job);
 		const where = `[hosts.${this.host.name}] of ${this.host.file}`;
 		const crystalDir = await this.remotePath(this.host.crystalDir);
 		if (crystalDir) {
@@ -183,15 +190,16 @@ export class SshBackend implements Backend {
 	async launch(job: JobSpec, deck: DeckInfo): Promise<JobHandle> {
 		try {
 			const workDir = await this.remoteDir(job);
-			const runDir = runDirFor(workDir, job.name);
+			const runDir = runDirFor(workDir, runName(job.name, job.program));
 			await upload(
 				this.connection,
 				job.dir,
-				stageIn(job.name, job.geometryFrom, job.deckPath).map((f) => f.job),
+				stageIn(job.name, job.geometryFrom, job.deckPath, job.program).map((f) => f.job),
 				workDir,
 			);
 			const text = jobScript({
 				name: job.name,
+				...(job.program ? { program: job.program } : {}),
 				jobDir: workDir,
 				runDir,
 				scratchRoot: await this.remotePath(this.host.scratchDir),
@@ -207,11 +215,9 @@ export class SshBackend implements Backend {
 				...(this.host.container ? { container: this.host.container } : {}),
 			});
 			// The local copy of an earlier log is set aside too: the new one comes back at the end.
-			await rename(
-				join(job.dir, outputFileName(job.name)),
-				join(job.dir, `${outputFileName(job.name)}.prev`),
-			).catch(() => {});
-			const r = await this.connection.run(launchScript(workDir, runDir, outputFileName(job.name)), {
+			const output = outputFileName(job.name, job.program);
+			await rename(join(job.dir, output), join(job.dir, `${output}.prev`)).catch(() => {});
+			const r = await this.connection.run(launchScript(workDir, runDir, output), {
 				input: text,
 			});
 			this.connection.check(r, "starting the job script");
@@ -232,7 +238,7 @@ export class SshBackend implements Backend {
 
 	async recover(job: JobSpec, since: number): Promise<JobHandle | null> {
 		const workDir = await this.remoteDir(job);
-		const runDir = runDirFor(workDir, job.name);
+		const runDir = runDirFor(workDir, runName(job.name, job.program));
 		const record = parseRecover(await this.connection.exec(recoverScript(runDir)), Date.now());
 		// No record, or an earlier run's.
 		if (!record || !writtenSince(record.writtenAt, since)) return null;
@@ -278,10 +284,10 @@ export class SshBackend implements Backend {
 		return true;
 	}
 
-	follow(handle: JobHandle, name: string, offset: number, callbacks: FollowCallbacks): Follower {
+	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower {
 		return new RemoteFollower(
 			this.connection,
-			posix.join(handle.workDir, outputFileName(name)),
+			posix.join(handle.workDir, outputFile),
 			offset,
 			callbacks,
 			this.options.follow,
@@ -296,7 +302,12 @@ export class SshBackend implements Backend {
 	}
 
 	async retrieve(handle: JobHandle, job: JobSpec): Promise<void> {
-		const names = [...new Set([...stageOut(job.name, true).map((f) => f.job), ...extraResults(job.name)])];
+		const names = [
+			...new Set([
+				...stageOut(job.name, true, job.program).map((f) => f.job),
+				...extraResults(job.name, job.program),
+			]),
+		];
 		await download(this.connection, handle.workDir, names, job.dir);
 	}
 

@@ -81,7 +81,10 @@ async function prepareLaunch(
 	let ids = decks.map((d) => p.resolveJob(d));
 	const twice = ids.find((id, i) => ids.indexOf(id) !== i);
 	if (twice) throw new LaunchError(`${twice} is given twice: each deck runs once`);
-	const chain: Chain = {};
+	// A properties deck runs after its SCF when both are given: the SCF is queued first.
+	const isProperties = (id: string) => id.endsWith(".d3");
+	ids = [...ids.filter((id) => !isProperties(id)), ...ids.filter(isProperties)];
+	const chain: Chain = { batch: ids };
 	if (after) {
 		const parent = p.resolveJob(after);
 		if (!ids.includes(parent) && !p.store.get(parent)) {
@@ -94,7 +97,7 @@ async function prepareLaunch(
 	}
 	for (const id of ids) {
 		// The parent is checked as it is; its followers may rely on files it has yet to write.
-		await check(id, id === chain.after ? {} : chain);
+		await check(id, id === chain.after ? { batch: ids } : chain);
 	}
 	return { ids, chain };
 }
@@ -132,7 +135,7 @@ const handlers: { [K in RequestKind]: Handler<K> } = {
 			p.checkStartable(id, chain, settings),
 		);
 		for (const id of launch.ids) {
-			await p.start(id, id === launch.chain.after ? {} : launch.chain, settings);
+			await p.start(id, id === launch.chain.after ? { batch: launch.ids } : launch.chain, settings);
 		}
 		return { ids: launch.ids };
 	},

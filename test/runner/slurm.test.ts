@@ -98,7 +98,7 @@ describe("slurm backend (sbatch on this machine)", { skip }, () => {
 		assert.match(script, new RegExp(`^#!/bin/sh\\n#SBATCH --partition=${env.TEST_SLURM_PARTITION}\\n`));
 		assert.match(script, /^#SBATCH --ntasks=1$/m);
 		const received: Buffer[] = [];
-		const follower = backend.follow(handle, job.name, 0, {
+		const follower = backend.follow(handle, `${job.name}.out`, 0, {
 			data: (c) => received.push(c),
 			trouble: () => {},
 		});
@@ -333,7 +333,7 @@ describe("slurm backend (sbatch through ssh)", { skip: skipSsh }, () => {
 			// The project's folder there: its name and a hash of its local path.
 			assert.match(handle.workDir, new RegExp(`^${home}/${tag}/project-[0-9a-f]{8}/remote$`));
 			const received: Buffer[] = [];
-			const follower = backend.follow(handle, job.name, 0, {
+			const follower = backend.follow(handle, `${job.name}.out`, 0, {
 				data: (c) => received.push(c),
 				trouble: () => {},
 			});

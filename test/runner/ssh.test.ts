@@ -84,7 +84,7 @@ describe("ssh backend", { skip }, () => {
 		assert.match(handle.workDir, new RegExp(`^${home}/ct-test-${tag}/project-[0-9a-f]{8}/mgo/scf$`));
 		assert.ok(handle.pgid && handle.pgid > 1);
 		const received: Buffer[] = [];
-		const follower = backend.follow(handle, job.name, 0, {
+		const follower = backend.follow(handle, `${job.name}.out`, 0, {
 			data: (c) => received.push(c),
 			trouble: () => {},
 		});
@@ -147,7 +147,7 @@ describe("ssh backend", { skip }, () => {
 		const handle = await slow.launch(job, readDeck(deck("MGO SCF")));
 		const received: Buffer[] = [];
 		const troubles: string[] = [];
-		const follower = slow.follow(handle, job.name, 0, {
+		const follower = slow.follow(handle, `${job.name}.out`, 0, {
 			data: (c) => received.push(c),
 			trouble: (m) => troubles.push(m),
 		});

@@ -10,7 +10,11 @@ export function progressText(job: JobView, width: number): { text: string; spark
 	const r = job.result;
 	if (r && !["queued", "starting", "running", "stopping"].includes(job.state)) {
 		const parts = [
-			r.finalEnergyHartree === null ? "no final energy" : `E ${formatEnergy(r.finalEnergyHartree)}`,
+			r.crystal.calcType === "properties"
+				? "properties: Enter shows the bands and DOS"
+				: r.finalEnergyHartree === null
+					? "no final energy"
+					: `E ${formatEnergy(r.finalEnergyHartree)}`,
 		];
 		if (r.scfConverged !== null) {
 			const cycles = r.crystal.scfCycles === null ? "" : ` in ${r.crystal.scfCycles} cycles`;

@@ -10,7 +10,7 @@
 
 export type GeometryKind = "CRYSTAL" | "SLAB" | "POLYMER" | "HELIX" | "MOLECULE" | "EXTERNAL" | "DLVINPUT";
 
-export type DeckKind = "scf" | "optgeom" | "freq" | "elastic";
+export type DeckKind = "scf" | "optgeom" | "freq" | "elastic" | "properties";
 
 export interface DeckInfo {
 	title: string;
@@ -79,6 +79,33 @@ export function readDeck(text: string): DeckInfo {
 		readsExternalGeometry: geometry === "EXTERNAL",
 		restartsOptimisation,
 		maxCycle,
+		keywords,
+	};
+}
+
+/**
+ * A properties deck (`.d3`): no title and no geometry, only keyword blocks (NEWK, BAND, DOSS,
+ * ECH3, ...) closed by END. Its "title" is the first block's title line when one has one
+ * (BAND's), for the pane; what matters before launch is that it asks for something.
+ */
+export function readPropertiesDeck(text: string): DeckInfo {
+	const lines = text.split(/\r?\n/).map((l) => l.trim());
+	const keywords: string[] = [];
+	let title = "";
+	for (let i = 0; i < lines.length; i++) {
+		const word = (lines[i] ?? "").split(/\s+/)[0] ?? "";
+		if (!keywordLine.test(word)) continue;
+		keywords.push(word);
+		if (word === "BAND" && !title) title = lines[i + 1] ?? "";
+	}
+	return {
+		title,
+		geometry: null,
+		kind: "properties",
+		readsWaveFunction: true,
+		readsExternalGeometry: false,
+		restartsOptimisation: false,
+		maxCycle: null,
 		keywords,
 	};
 }
