@@ -6,11 +6,11 @@
  * which re-adopts the jobs, and carries on: the output followers never depended on it.
  */
 import { EventEmitter } from "node:events";
-import { formatStatusEverywhere } from "../commands/status.js";
 import type { JobsController, LogSlice, ProjectJob, QueueListing } from "../jobs/controller.js";
 import { JobLogs } from "../jobs/job-logs.js";
 import type { SearchDirection } from "../jobs/log-search.js";
 import { type PropertiesFiles, readPropertiesFiles } from "../jobs/properties-files.js";
+import { formatStatusEverywhere } from "../jobs/status-text.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
 import {
 	activeStates,

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { ProjectClient } from "../client/project-client.js";
 import { ConfigError } from "../config/load.js";
 import type { CommonFlags } from "../jobs/settings.js";
+import { formatStatus, formatStatusEverywhere } from "../jobs/status-text.js";
 import { packageVersion } from "../package-root.js";
 import { LaunchError } from "../runner/runner.js";
 import { UnsafeValueError } from "../runner/shell-quote.js";
@@ -15,7 +16,6 @@ import type { QueueOp } from "../supervisor/protocol.js";
 import { mockCrystalDir, prepareDemo } from "./demo.js";
 import { jobEnvironment } from "./job-environment.js";
 import { runDecks } from "./run.js";
-import { formatStatus, formatStatusEverywhere } from "./status.js";
 import { stopJobs } from "./stop.js";
 import { watchRunning } from "./watch.js";
 

@@ -1,13 +1,12 @@
 /**
- * `crystal-tui status [--json]`: every job of the project with its state, from another shell
- * while jobs run, as the supervisor knows it (it follows every job, also with no client open).
+ * The text of `crystal-tui status`: every job of the project with its state, as the supervisor
+ * knows it (it follows every job, also with no client open); `--all` and the cockpit's "every
+ * project" view group the rows by project.
  */
-import type { JobStatus } from "../jobs/status-rows.js";
-
-export type { JobStatus };
+import type { JobStatus } from "./status-rows.js";
 
 export function formatStatus(rows: JobStatus[]): string {
-	if (rows.length === 0) return "no decks (*.d12) in this folder\n";
+	if (rows.length === 0) return "no decks (*.d12, *.d3) in this folder\n";
 	const width = Math.max(...rows.map((r) => r.id.length), 3);
 	const lines = rows.map((r) => {
 		const energy = r.finalEnergyHartree === null ? "" : `  E = ${r.finalEnergyHartree} Ha`;
