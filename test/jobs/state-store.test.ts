@@ -30,9 +30,14 @@ async function damage(dir: string): Promise<void> {
 }
 
 test("a corrupt state.db is set aside and rebuilt from the run folders: running jobs are still followed", async () => {
-	const dir = await tempProject({ "mgo.d12": deck("MgO bulk"), "done.d12": deck("MgO bulk") });
+	const dir = await tempProject({
+		"mgo.d12": deck("MgO bulk"),
+		"done.d12": deck("MgO bulk"),
+		// A properties run keeps its records beside its SCF's (runs/done.d3): found again too.
+		"done.d3": "NEWK\n8 8\n1 0\nDOSS\n0 100 1 10 1 14 0\nEND\n",
+	});
 	made.push(dir);
-	const first = await crystalTui(["run", "done.d12", "--no-tui"], { cwd: dir });
+	const first = await crystalTui(["run", "done.d12", "done.d3", "--no-tui"], { cwd: dir });
 	assert.equal(first.exitCode, 0, first.all);
 	const running = crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir, delay: 0.05 });
 	await eventually("the job's PID record", () => existsSync(join(stateDir(dir), "runs", "mgo", "pid")));
@@ -58,6 +63,7 @@ test("a corrupt state.db is set aside and rebuilt from the run folders: running 
 	assert.equal(byId.get("mgo")?.state, "running", "the running job is followed again");
 	assert.equal(byId.get("done")?.state, "finished", "an ended job gets its result back");
 	assert.ok(byId.get("done")?.finalEnergyHartree);
+	assert.equal(byId.get("done.d3")?.state, "finished", "a properties run is found again in runs/done.d3");
 
 	// Followed to its end by the next crystal-tui, from the rebuilt store.
 	const watch = await crystalTui([], { cwd: dir, delay: 0.05 });
