@@ -55,7 +55,14 @@ export interface ExitRecord {
 
 export type Liveness =
 	| { alive: true; detail?: string }
-	| { alive: false; exit: ExitRecord | null; detail?: string };
+	| {
+			alive: false;
+			exit: ExitRecord | null;
+			detail?: string;
+			/** Stopped by someone else's hand (SLURM: CANCELLED, an scancel from outside crystal-tui):
+			 * cancelled like a stop asked for here, not failed. */
+			cancelled?: boolean;
+	  };
 
 export interface FollowCallbacks {
 	/** Bytes of NAME.out from the requested offset on, in order, without gaps. */
@@ -91,7 +98,6 @@ export interface Backend {
 	/** NAME.out is on another machine (SSH, a cluster reached over SSH): the runner mirrors it
 	 * into the local job folder as it streams in. */
 	outputIsRemote?(handle: JobHandle): boolean;
-	/** Follow NAME.out from a byte offset. */
 	/** Follows `outputFile` (NAME.out, or NAME.outp for properties) in the job's folder. */
 	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower;
 	/** SIGTERM the whole job (then SIGKILL after graceMs), or SIGKILL at once when forced. */

@@ -645,7 +645,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 						t.polled = l.detail ?? null;
 						continue;
 					}
-					await this.finish(t, l.exit, l.detail);
+					await this.finish(t, l.exit, l.detail, l.cancelled);
 				}
 			}
 		} catch (error) {
@@ -659,7 +659,12 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
-	private async finish(tracker: Tracker, ended: ExitRecord | null, backendDetail?: string): Promise<void> {
+	private async finish(
+		tracker: Tracker,
+		ended: ExitRecord | null,
+		backendDetail?: string,
+		cancelledOutside = false,
+	): Promise<void> {
 		let exit = ended;
 		tracker.ending = true;
 		const { job, handle } = tracker;
@@ -687,8 +692,12 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		// banner, its exit status alone says whether it went well.
 		const result =
 			handle.adopted && crystal.program === null ? { ...parsed, success: exit?.code === 0 } : parsed;
-		const state = endState(result, exit, record?.stopRequested ?? false);
-		const detail = endDetail(result, exit, state, backendDetail);
+		const stopAsked = record?.stopRequested ?? false;
+		const state = endState(result, exit, stopAsked || cancelledOutside);
+		const detail =
+			state === "cancelled" && !stopAsked
+				? `cancelled outside crystal-tui (${backendDetail ?? "by the scheduler"})`
+				: endDetail(result, exit, state, backendDetail);
 		const healing = await this.afterEnd(tracker, record, result, state, detail);
 		this.stopFollowing(job.id, true);
 		if (record)

@@ -333,6 +333,7 @@ printf '%s\n' "$answer"`;
 					alive: false,
 					exit: exit ?? synthesizedExit(info, h),
 					detail: `${text}${missing}`,
+					...(state?.killedBy === "cancel" ? { cancelled: true } : {}),
 				});
 			});
 		}

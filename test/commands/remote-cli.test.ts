@@ -3,6 +3,7 @@
  * the command line, the real binary, the loopback sshd and SLURM cluster.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ import {
 	sharedTempDir,
 	test,
 } from "../helpers/infra.js";
-import { crystalTui, deck } from "../helpers/project.js";
+import { crystalTui, deck, eventually } from "../helpers/project.js";
 
 const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
@@ -88,6 +89,48 @@ env = { CRYSTAL_MOCK_DELAY = "0.002" }
 		assert.ok(await job("freq"), "the frequency job stages the optimised geometry");
 		assert.match(await readFile(join(dir, "freq.out"), "utf8"), /EEEEEEEEEE TERMINATION/);
 		assert.ok((await readFile(join(dir, "opt.gui"))).length > 0);
+	});
+
+	test("a job cancelled with scancel from another shell is cancelled, not failed", async () => {
+		const dir = sharedTempDir("ct-cli-slurm-");
+		const bin = copyMockCrystal(sharedTempDir("ct-cli-bin-"));
+		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
+		await writeFile(
+			join(dir, "crystal-tui.toml"),
+			`[clusters.loop]
+partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
+crystal_dir = ${toml(bin)}
+poll_interval_seconds = 1
+time = "5"
+env = { CRYSTAL_MOCK_DELAY = "0.5" }
+`,
+		);
+		const running = crystalTui(["run", "mgo.d12", "--host", "loop", "--no-tui"], { cwd: dir });
+		let slurmId = "";
+		await eventually(
+			"the job running on SLURM",
+			async () => {
+				const status = await crystalTui(["status", "--json"], { cwd: dir });
+				const [row] = JSON.parse(status.stdout || "[]") as { state: string; slurmJobId?: string }[];
+				const id = (
+					await readFile(join(dir, ".crystal-tui", "runs", "mgo", "slurm-id"), "utf8").catch(() => "")
+				).trim();
+				slurmId = id;
+				return row?.state === "running" && /^\d+$/.test(id);
+			},
+			60_000,
+		);
+		execFileSync("scancel", [slurmId]);
+		const run = await running;
+		assert.equal(run.exitCode, 3, `stopped, not failed: ${run.all}`);
+		assert.match(
+			run.stdout,
+			/^\[mgo\] cancelled: cancelled outside crystal-tui \(cancelled/m,
+			run.stdout.slice(-400),
+		);
+		const status = await crystalTui(["status", "--json"], { cwd: dir });
+		const [row] = JSON.parse(status.stdout) as { state: string }[];
+		assert.equal(row?.state, "cancelled");
 	});
 
 	test("a host that is not in the configuration is refused, naming what is there", async () => {
