@@ -51,6 +51,15 @@ export class FakeController implements JobsController {
 	jobs(): ProjectJob[] {
 		return this.list;
 	}
+	async queueOp(op: string, id?: string): Promise<void> {
+		this.calls.push(`queue ${op}${id ? ` ${id}` : ""}`);
+	}
+	/** What everywhere() answers: the lines of the "every project" view. */
+	everywhereLines = ["/project", "mgo  running  local"];
+	async everywhere(): Promise<string[]> {
+		this.calls.push("everywhere");
+		return this.everywhereLines;
+	}
 	async start(id: string): Promise<void> {
 		this.calls.push(`start ${id}`);
 	}

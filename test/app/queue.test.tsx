@@ -2,6 +2,7 @@
  * The SLURM queue view: Q from the grid lists the user's SLURM jobs (the fake controller's
  * listing), j/k move, a or Enter adopts the selected job as a pane, Esc goes back; the list is
  * asked for again at the configured interval while open, and says when no cluster is set up.
+ * The keys that order the supervisor's queue (+ - H P) and the every-project view (W).
  */
 import "./force-color.js";
 import assert from "node:assert/strict";
@@ -184,4 +185,42 @@ test("the help lists the queue's keys", () => {
 	assert.match(text, /SLURM queue \(Q\)/);
 	assert.match(text, /a return\s+adopt the SLURM job as a pane/);
 	assert.match(text, /Q\s+your SLURM jobs/);
+});
+
+test("+ - H P order the queue through the supervisor; a job that is not queued is named", async () => {
+	const c = new FakeController(["a", "b"]);
+	screen = await renderCockpit(c);
+	c.state("a", "running");
+	c.state("b", "queued", "waiting for a free slot");
+	await screen.waitFor("b local queued");
+	await screen.press("\t");
+	for (const key of ["+", "-", "H"]) await screen.press(key);
+	c.state("b", "queued", "held");
+	await screen.waitFor("b local queued: held");
+	await screen.press("H");
+	await screen.press("P");
+	await tick(60);
+	assert.deepEqual(
+		c.calls.filter((call) => call.startsWith("queue ")),
+		["queue up b", "queue down b", "queue hold b", "queue release b", "queue pause"],
+	);
+	await screen.press("\t");
+	await screen.press("+");
+	assert.match(await screen.waitFor("a is not queued"), /a is not queued/);
+});
+
+test("W shows the jobs of every project the supervisor knows", async () => {
+	const c = new FakeController(["mgo"]);
+	c.everywhereLines = [
+		"/home/me/mgo-project",
+		"mgo  running  local",
+		"/home/me/quartz",
+		"quartz  queued  local",
+	];
+	screen = await renderCockpit(c);
+	await screen.press("W");
+	const frame = await screen.waitFor("quartz  queued  local");
+	assert.match(frame, /Every project/);
+	assert.match(frame, /\/home\/me\/mgo-project/);
+	assert.ok(c.calls.includes("everywhere"));
 });
