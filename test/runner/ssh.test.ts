@@ -4,12 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostConfig } from "../../source/config/load.js";
 import { readDeck } from "../../source/crystal/deck.js";
 import { LaunchError } from "../../source/runner/runner.js";
-import { upload } from "../../source/runner/ssh/transfer.js";
+import { download, upload } from "../../source/runner/ssh/transfer.js";
 import { SshBackend } from "../../source/runner/ssh.js";
 import {
 	after,
@@ -133,6 +133,27 @@ describe("ssh backend", { skip }, () => {
 		utimesSync(join(dir, "a.d12"), new Date(), new Date(Date.now() + 5000));
 		assert.deepEqual(await upload(backend.connection, dir, ["a.d12"], target), ["a.d12"]);
 		assert.equal(await remote(backend, `cat ${target}/a.d12`), "two!\n");
+	});
+
+	it("brings results back whole or not at all: a transfer that fails leaves the local copies as they were", async () => {
+		const dir = tempDir("ctd-");
+		writeFileSync(join(dir, "r.f9"), "the earlier wave function\n");
+		const source = `${home}/ct-test-${tag}/download`;
+		// r.f98 cannot be read there: the stream breaks after r.f9 went through it.
+		await remote(
+			backend,
+			`mkdir -p ${source} && printf 'new\\n' > ${source}/r.f9 && printf 'x\\n' > ${source}/r.f98 && chmod 000 ${source}/r.f98`,
+		);
+		await assert.rejects(
+			download(backend.connection, source, ["r.f9", "r.f98"], dir),
+			/copying results back/,
+		);
+		assert.equal(readFileSync(join(dir, "r.f9"), "utf8"), "the earlier wave function\n");
+		assert.deepEqual(readdirSync(dir), ["r.f9"], "no partial file and no unpacking folder left");
+		await remote(backend, `chmod 600 ${source}/r.f98`);
+		assert.deepEqual(await download(backend.connection, source, ["r.f9", "r.f98"], dir), ["r.f9", "r.f98"]);
+		assert.equal(readFileSync(join(dir, "r.f9"), "utf8"), "new\n");
+		assert.deepEqual(readdirSync(dir).sort(), ["r.f9", "r.f98"]);
 	});
 
 	it("resumes the output exactly after the connection is killed mid-run", async () => {

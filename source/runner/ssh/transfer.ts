@@ -3,8 +3,12 @@
  * connection: a tar stream through `ssh`, so names are data (never parsed by a remote shell),
  * modification times are kept, and a whole set of files costs one round trip. A file that is
  * already on the other side with the same size and modification time is not sent again.
+ *
+ * Files coming back are unpacked into a folder of their own beside the job's and moved into
+ * place only once the whole stream arrived: a link that drops mid-transfer leaves the earlier
+ * local copy (a previous wave function) whole rather than a truncated file under its name.
  */
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { shellQuote as q } from "../shell-quote.js";
@@ -85,10 +89,22 @@ export async function download(
 	}
 	if (fetch.length === 0) return [];
 	await mkdir(localDir, { recursive: true });
+	// Beside the job's files (the same file system: the moves into place are renames).
+	const incoming = await mkdtemp(join(localDir, ".crystal-tui-incoming-"));
+	try {
+		await receive(conn, remoteDir, fetch, incoming);
+		for (const n of fetch) await rename(join(incoming, n), join(localDir, n));
+	} finally {
+		await rm(incoming, { recursive: true, force: true });
+	}
+	return fetch;
+}
+
+async function receive(conn: SshConnection, remoteDir: string, fetch: string[], into: string): Promise<void> {
 	const script = `cd -- ${q(remoteDir)} && exec tar -c -f - -- ${fetch.map((n) => q(`./${n}`)).join(" ")}`;
 	const remoteTar = conn.spawn(script);
 	remoteTar.stdin.end();
-	const unpack = unpackTar(["-x", "-f", "-", "--no-same-owner", "-C", localDir]);
+	const unpack = unpackTar(["-x", "-f", "-", "--no-same-owner", "-C", into]);
 	remoteTar.stdout.pipe(unpack.stdin);
 	const [r, l] = await Promise.all([finished(remoteTar), outcome(unpack)]);
 	if (r.code !== 0) {
@@ -102,10 +118,7 @@ export async function download(
 		);
 	}
 	if (l.code !== 0)
-		throw new Error(
-			`unpacking results from ${conn.target.name} into ${localDir} failed: ${firstLine(l.stderr)}`,
-		);
-	return fetch;
+		throw new Error(`unpacking results from ${conn.target.name} failed: ${firstLine(l.stderr)}`);
 }
 
 /** A local tar whose archive streams through stdin or stdout: that stream is not buffered
