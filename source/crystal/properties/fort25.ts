@@ -8,6 +8,8 @@
  * DOSS block: one projection; line 2 holds the first energy, the step is the energy step.
  * BAND block: one segment of the path; NROW bands, NCOL k points, band-fastest per k point;
  * the step is the path step, line 3 the segment's end points in units of the shrinking factor.
+ * Only the first segment holds its start point: a later one begins one step past the previous
+ * end (as BAND.DAT of the same run lists them, with no k point twice).
  */
 import {
 	type BandPathPoint,
@@ -142,13 +144,16 @@ function bandStructure(blocks: Block[]): BandStructure | null {
 	const distances: number[] = [];
 	const path: BandPathPoint[] = [];
 	let start = 0;
-	for (const segment of segments) {
+	for (const [at, segment] of segments.entries()) {
 		const from = segment.ints.slice(0, 3).join(",");
 		const to = segment.ints.slice(3, 6).join(",");
 		if (path.at(-1)?.label !== `(${from})`)
 			path.push({ index: distances.length, distance: start, label: `(${from})` });
-		for (let k = 0; k < segment.cols; k++) distances.push(start + k * segment.step);
-		start += (segment.cols - 1) * segment.step;
+		// The first segment holds both its ends; the next ones start one step after the end of
+		// the previous one (MgO's 53 + 45 + 45 + 58 points for 52 + 45 + 45 + 58 steps).
+		const skip = at === 0 ? 0 : 1;
+		for (let k = 0; k < segment.cols; k++) distances.push(start + (k + skip) * segment.step);
+		start += (segment.cols - 1 + skip) * segment.step;
 		path.push({ index: distances.length - 1, distance: start, label: `(${to})` });
 	}
 	const energiesEv = spins.map((spin) => {
