@@ -42,6 +42,14 @@ export function resultLines(job: JobView, width = 80, extras: ResultExtras = {})
 	const c = r?.crystal;
 	const detail = job.detail && job.detail !== job.state ? `: ${job.detail}` : "";
 	add(`${job.name} (${job.deckPath}) · ${job.state}${detail}`, "title");
+	// A properties job is looked at for its pictures: they come first, whole on the first screen.
+	const pictures = extras.properties
+		? propertiesSections(extras.properties, width, (extras.rows ?? 24) - 1)
+		: [];
+	for (const section of pictures) {
+		add(section.title, "title");
+		for (const line of section.lines) add(line.text, line.tone);
+	}
 	add("");
 	if (!r || !c) {
 		add(job.state === "idle" ? "Not run yet." : "No result yet: the job has not ended.", "dim");
@@ -79,11 +87,8 @@ export function resultLines(job: JobView, width = 80, extras: ResultExtras = {})
 		for (const w of r.warnings) add(`Warning: ${w}`, "warn");
 	}
 	lines.push(...attemptLines(job));
-	const charts = [
-		...(extras.properties ? propertiesSections(extras.properties, width, extras.rows ?? 24) : []),
-		// The structure a properties output prints is its SCF's: shown in the SCF's view.
-		...(c && c.calcType !== "properties" ? resultCharts(c, width) : []),
-	];
+	// The structure a properties output prints is its SCF's: shown in the SCF's view.
+	const charts = c && c.calcType !== "properties" ? resultCharts(c, width) : [];
 	for (const section of charts) {
 		add("");
 		add(section.title, "title");

@@ -53,14 +53,14 @@ function demoJobs(): string[] {
 		.sort();
 }
 
-function startDemo(home: string, columns: number, rows: number): void {
+function startDemo(home: string, columns: number, rows: number, delay = "0.1"): void {
 	assert.ok(existsSync(join(root, "dist", "cli.js")), "dist/cli.js is missing: run npm run build first");
 	tmux.start(
 		`${bin} --demo`,
 		{
 			CI: "false",
 			XDG_STATE_HOME: home,
-			CRYSTAL_MOCK_DELAY: "0.1",
+			CRYSTAL_MOCK_DELAY: delay,
 			TERM: "xterm-256color",
 			NO_COLOR: "",
 			...supervisorEnv,
@@ -178,6 +178,29 @@ test("at 80x24 the cockpit fits, and a resize re-lays it", { skip: missing, time
 	tmux.resize(80, 24);
 	const back = await waitUntil("the frame fits 80x24 again", (s) => /^crystal-tui/.test(s));
 	assert.ok(back.trimEnd().split("\n").length <= 24);
+	tmux.key("q");
+	await tmux.waitFor("[exit 0]");
+	tmux.killSession();
+});
+
+test("the demo's properties run waits for its SCF, then Enter draws its bands", {
+	skip: missing,
+	timeout: 180_000,
+}, async () => {
+	const home = newHome();
+	startDemo(home, 160, 40, "0.03");
+	await tmux.waitFor(/mgo\.d3 local queued: waiting for mgo to finish/);
+	await tmux.waitFor(/mgo\.d3 local finished/, 150_000);
+	// Panes in job order: al-unconverged, mgo, mgo.d3.
+	tmux.key("Tab");
+	tmux.key("Tab");
+	await waitUntil("mgo.d3 focused", (s) => /properties: Enter shows the bands and DOS/.test(s));
+	tmux.key("Enter");
+	const view = await tmux.waitFor("Band structure (mgo_BAND.DAT)");
+	assert.match(view, /Result: mgo\.d3/);
+	assert.match(view, /EF 0┤/, "the Fermi level is marked on the energy axis");
+	assert.match(view, /Γ/, "the path's labels are under the chart");
+	tmux.key("q");
 	tmux.key("q");
 	await tmux.waitFor("[exit 0]");
 	tmux.killSession();
