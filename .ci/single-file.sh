@@ -72,9 +72,11 @@ CRYSTAL_MOCK_DELAY=0.005 timeout 300 "$binary" --demo --no-tui >"$home/demo.log"
 [[ $status == 1 ]] || fail "--demo --no-tui exited $status: $(tail -5 "$home/demo.log")"
 grep -q '^\[mgo\] done: E = -275.65802931745 Ha' "$home/demo.log" || fail "demo: no result for mgo: $(tail -5 "$home/demo.log")"
 (cd "$XDG_STATE_HOME/crystal-tui/demo" && "$binary" status --json) >"$home/status.json"
-[[ $(grep -c '"state": "finished"' "$home/status.json") == 3 ]] || fail "status --json: $(cat "$home/status.json")"
+grep -q '^\[mgo\.d3\] done: properties ended normally' "$home/demo.log" || fail "demo: no properties run: $(tail -5 "$home/demo.log")"
+[[ -s $XDG_STATE_HOME/crystal-tui/demo/mgo_BAND.DAT ]] || fail "demo: the properties run left no mgo_BAND.DAT"
+[[ $(grep -c '"state": "finished"' "$home/status.json") == 4 ]] || fail "status --json: $(cat "$home/status.json")"
 grep -q '"state": "failed"' "$home/status.json" || fail "status --json: $(cat "$home/status.json")"
-check "--demo --no-tui ran the four decks; status --json reads them back"
+check "--demo --no-tui ran the five decks (mgo.d3 after mgo, its bands home); status --json reads them back"
 
 # The cockpit in a real terminal (CI=false: Ink draws only for a terminal it believes in).
 rm -rf "$XDG_STATE_HOME"
@@ -91,10 +93,10 @@ wait_for() {
 	fail "the cockpit never showed '$1'; the screen:
 $(screen)"
 }
-wait_for "4 running"
+wait_for "4 running 1 queued"
 wait_for "mgo local running"
 tmux -L "$tmux_socket" send-keys -t cockpit q
 wait_for "\[exit 0\]"
 screen | grep -q "still running" || fail "quitting the cockpit: $(screen)"
-check "the cockpit drew the demo's four running jobs in tmux and quit with q"
+check "the cockpit drew the demo's four running jobs and the properties run waiting for mgo, and quit with q"
 echo "single file: all checks passed ($(du -m "$binary" | cut -f1) MB)"
