@@ -14,7 +14,8 @@ export const helpText = `
 
   Usage
     crystal-tui [DIR]                 open the cockpit on a project folder (default: here);
-                                      every NAME.d12 deck in it is a job
+                                      every NAME.d12 deck in it is a job, and every
+                                      NAME.d3 (properties, on the SCF's NAME.f9)
     crystal-tui --demo                the same on a bundled demo, with a mock CRYSTAL
     crystal-tui run DECK... [--no-tui]  start jobs; --no-tui prints their output instead
     crystal-tui status [--json] [--all]  the jobs of this folder (--all: of every project)
@@ -57,6 +58,7 @@ export const helpText = `
     crystal-tui run mgo.d12 --ranks 4
     crystal-tui run opt.d12 --no-tui | tee run.log
     crystal-tui run opt.d12 freq.d12 --after opt   (frequencies on the optimised geometry)
+    crystal-tui run mgo.d12 mgo.d3    (the SCF, then bands and DOS on its wave function)
     crystal-tui stop mgo
     crystal-tui parse *.out --json
 `;
