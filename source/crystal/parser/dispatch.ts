@@ -30,6 +30,12 @@ import { cycleLine, scfEndedLine, scfFailureLine, thresholdLine, totalEnergyLine
 import type { ParseState } from "./state.js";
 import { terminationLine, timingLine } from "./timing.js";
 
+/**
+ * The first non-blank characters of the lines the switch below acts on: the line splitter skips
+ * every other line unread while no table is being read. Keep it in step with the cases.
+ */
+export const actedOnStarts = "ABCDEFGILMOPQRSTW*=fs";
+
 export function dispatchLine(state: ParseState, line: string): void {
 	// A table in progress sees every line first, blank ones included (they end most tables).
 	if (state.block?.(state, line)) return;
