@@ -7,9 +7,12 @@
 import module from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { plainParse } from "./commands/plain-parse.js";
 
 // Node >= 22.1; without it (or when the folder cannot be written) the program starts uncached.
 module.enableCompileCache?.(
 	join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "crystal-tui", "v8"),
 );
-await import("./cli.js");
+// A plain `parse FILE...` loads only the parser; everything else, the whole command line.
+if (plainParse(process.argv.slice(2))) await import("./commands/parse-main.js");
+else await import("./cli.js");

@@ -3,15 +3,17 @@
  * split anywhere, or whole lines), read `progress()` for the live view and `result()` for the
  * answer so far. One pass, bounded memory, and it never throws: any input gives a result.
  */
-import { dispatchLine } from "./parser/dispatch.js";
-import { LineSplitter, normaliseLine } from "./parser/line-splitter.js";
+import { actedOnStarts, dispatchLine } from "./parser/dispatch.js";
+import { LineSplitter, lineStarts, normaliseLine } from "./parser/line-splitter.js";
 import { buildProgress, buildResult } from "./parser/snapshot.js";
 import { createState, type ParseState } from "./parser/state.js";
 import type { CrystalResult, Progress } from "./result.js";
 
+const starts = lineStarts(actedOnStarts);
+
 export class CrystalParser {
 	private readonly state: ParseState = createState();
-	private readonly splitter = new LineSplitter((line) => this.handle(line));
+	private readonly splitter = new LineSplitter((line) => this.handle(line), starts);
 
 	/** A piece of the output; lines may be split across pieces, LF and CRLF mixed. */
 	feed(chunk: string | Uint8Array): void {
@@ -72,5 +74,7 @@ export class CrystalParser {
 		} catch {
 			// A line the handlers cannot make sense of is skipped, never fatal.
 		}
+		// A table being read sees every line, blank ones included.
+		this.splitter.everyLine = this.state.block !== null;
 	}
 }

@@ -84,6 +84,36 @@ const lineSoup = fc
 
 const cutList = fc.array(fc.nat(), { maxLength: 30 });
 
+/** Feeds `text` cut at the given offsets, each piece as a string or as its UTF-8 bytes. */
+function byMixedChunks(text: string, cuts: number[], asBytes: boolean[]): CrystalResult {
+	const parser = new CrystalParser();
+	// A cut between the two halves of a surrogate pair would make a string no output holds.
+	const whole = (cut: number) => (/[\udc00-\udfff]/.test(text.charAt(cut)) ? cut + 1 : cut);
+	const points = [...new Set(cuts.map((cut) => whole(cut % (text.length + 1))))].sort((a, b) => a - b);
+	let start = 0;
+	for (const [index, point] of [...points, text.length].entries()) {
+		if (point <= start) continue;
+		const piece = text.slice(start, point);
+		parser.feed(asBytes[index % Math.max(asBytes.length, 1)] ? Buffer.from(piece, "utf8") : piece);
+		start = point;
+	}
+	parser.end();
+	return parser.result();
+}
+
+/** Lines longer than the kept prefix, with markers, CRs and multi-byte characters about the cut. */
+const longLines = fc
+	.record({
+		filler: fc.constantFrom(" ", "x", "\u00e9", "\u2603", "\ud83d\ude00"),
+		repeat: fc.integer({ min: 3900, max: 4200 }),
+		marker: fc.constantFrom(...interestingLines),
+		end: fc.constantFrom("", "\r", "\u00e9\r"),
+		markerFirst: fc.boolean(),
+	})
+	.map(({ filler, repeat, marker, end, markerFirst }) =>
+		markerFirst ? `${marker}${filler.repeat(repeat)}${end}` : `${filler.repeat(repeat)}${end}${marker}`,
+	);
+
 describe("streaming", () => {
 	test("arbitrary bytes never throw and always give a result", () => {
 		fc.assert(
@@ -103,6 +133,28 @@ describe("streaming", () => {
 				assert.deepEqual(byChunks(Buffer.from(text, "utf8"), cuts), expected);
 			}),
 			{ numRuns: 300 },
+		);
+	});
+
+	test("pieces fed as strings and as bytes in turn, long lines among them: equal to whole lines", () => {
+		const soup = fc
+			.array(
+				fc.record({
+					line: fc.oneof(fc.constantFrom(...interestingLines), longLines, fc.string({ maxLength: 40 })),
+					crlf: fc.boolean(),
+				}),
+				{ maxLength: 30 },
+			)
+			.map((entries) =>
+				entries.map(({ line, crlf }) => line.replaceAll("\n", " ") + (crlf ? "\r\n" : "\n")).join(""),
+			);
+		fc.assert(
+			fc.property(soup, cutList, fc.array(fc.boolean(), { maxLength: 8 }), (text, cuts, asBytes) => {
+				const expected = byLines(text);
+				assert.deepEqual(byMixedChunks(text, cuts, asBytes), expected);
+				assert.deepEqual(byChunks(Buffer.from(text, "utf8"), cuts), expected);
+			}),
+			{ numRuns: 200 },
 		);
 	});
 
