@@ -3,11 +3,11 @@
  * nothing else happens here.
  */
 import { parseCommandLine } from "./command-line.js";
-import { runCommand } from "./commands/dispatch.js";
-import { runExport } from "./commands/export.js";
-import { runParse } from "./commands/parse.js";
 import { deckRefusal } from "./jobs/discover.js";
 import { packageVersion } from "./package-root.js";
+
+// The modes are loaded when asked for: --version and --help need none of them, status not the
+// parser, parse not the supervisor's client (each module less is a shorter start).
 
 // The supervisor is this same program started detached by a client (client/start-supervisor.ts).
 if (process.argv[2] === "__supervisor") {
@@ -28,9 +28,11 @@ switch (line.kind) {
 	case "version":
 		write(`${packageVersion()}\n`);
 		break;
-	case "export":
+	case "export": {
+		const { runExport } = await import("./commands/export.js");
 		process.exitCode = await runExport(process.argv.slice(3), process.cwd(), process.stdout, process.stderr);
 		break;
+	}
 	case "error":
 		process.stderr.write(`crystal-tui: ${line.message}\n`);
 		process.exitCode = 2;
@@ -43,10 +45,13 @@ switch (line.kind) {
 			process.exitCode = 2;
 			break;
 		}
-		process.exitCode =
-			command === "parse"
-				? await runParse(rest, { json: line.flags.json }, process.stdout, process.stderr)
-				: await runCommand(line.input, line.flags, write);
+		if (command === "parse") {
+			const { runParse } = await import("./commands/parse.js");
+			process.exitCode = await runParse(rest, { json: line.flags.json }, process.stdout, process.stderr);
+		} else {
+			const { runCommand } = await import("./commands/dispatch.js");
+			process.exitCode = await runCommand(line.input, line.flags, write);
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import meow from "meow";
 import type { Flags } from "./commands/dispatch.js";
+import { packageVersion } from "./package-root.js";
 
 export const helpText = `
   crystal-tui: watch and steer CRYSTAL jobs from the terminal
@@ -162,6 +163,9 @@ function parse(argv: string[]): CommandLine {
 	try {
 		cli = meow({
 			importMeta: import.meta,
+			// Given, so meow neither looks for package.json nor normalises it (spdx and
+			// hosted-git-info tables: a fifth of a start, for a version string).
+			pkg: { version: packageVersion() },
 			argv,
 			help: helpText,
 			description: false,
@@ -179,7 +183,7 @@ function parse(argv: string[]): CommandLine {
 	}
 	const values = cli.flags;
 	if (values.help) return { kind: "help", text: cli.help };
-	if (values.version) return { kind: "version", version: String(cli.pkg.version) };
+	if (values.version) return { kind: "version", version: packageVersion() };
 	const text = (name: Name): string | undefined => {
 		const value = values[name];
 		if (typeof value !== "string") return undefined;

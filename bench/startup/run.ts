@@ -7,7 +7,7 @@
  *   node_modules/.bin/node bench/startup/run.ts [runs, default 20]
  *
  * Each figure is the median wall time of the runs, after two unmeasured ones (the first start
- * writes V8's compile cache). `status` runs in a project folder with the four demo decks and a
+ * writes V8's compile cache). `status` runs in a project folder with the demo's decks and a
  * state store. Goal: status under 3 x node -e 0. A benchmark: it prints figures, it asserts
  * nothing.
  */

@@ -77,7 +77,7 @@ export class SupervisorConnection extends EventEmitter<ConnectionEvents> {
 				started = false;
 			}
 			if (!started) {
-				startSupervisor(paths);
+				await startSupervisor(paths);
 				started = true;
 			}
 			if (Date.now() > deadline) {

@@ -3,7 +3,6 @@
  * in its own session with no terminal, so that it outlives the command that started it, its
  * terminal and its SSH session. It writes its own log (supervisor.log in its folder).
  */
-import { execa } from "execa";
 import type { SupervisorPaths } from "../supervisor/paths.js";
 
 /** The command line that runs this program again (node and its flags, the entry script). */
@@ -17,7 +16,9 @@ export function selfInvocation(): { file: string; args: string[] } {
 	};
 }
 
-export function startSupervisor(paths: SupervisorPaths): void {
+export async function startSupervisor(paths: SupervisorPaths): Promise<void> {
+	// Loaded here: most commands find a supervisor running and start no process at all.
+	const { execa } = await import("execa");
 	const { file, args } = selfInvocation();
 	const child = execa(file, [...args, "__supervisor"], {
 		detached: true,

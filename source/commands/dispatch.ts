@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { ProjectClient } from "../client/project-client.js";
-import { ConfigError } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
 import type { CommonFlags } from "../jobs/settings.js";
 import { formatStatus, formatStatusEverywhere } from "../jobs/status-text.js";
 import { packageVersion } from "../package-root.js";

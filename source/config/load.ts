@@ -11,13 +11,12 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { type ContainerConfig, toContainer } from "./container.js";
+import { ConfigError } from "./errors.js";
 import { type PoolConfig, toPool } from "./pool.js";
 import { type RecoveryConfig, toRecovery } from "./recovery.js";
 import { type ClusterFile, type ConfigFile, fileSchema, type HostFile } from "./schema.js";
 
-export class ConfigError extends Error {
-	override name = "ConfigError";
-}
+export { ConfigError };
 
 export interface HostConfig {
 	name: string;
