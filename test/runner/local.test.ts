@@ -279,7 +279,11 @@ describe("refused before anything starts", () => {
 	test("a job already running in that folder", async () => {
 		const dir = await project({ "mgo.d12": deck("MgO bulk") });
 		const first = crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir, delay: 0.05 });
-		await eventually("the first run", () => existsSync(join(runDir(dir, "mgo"), "pid")));
+		// The job script writes its PID record, then starts NAME.out.
+		await eventually(
+			"the first run",
+			() => existsSync(join(runDir(dir, "mgo"), "pid")) && existsSync(join(dir, "mgo.out")),
+		);
 		const before = await readFile(join(dir, "mgo.out"));
 		const second = await crystalTui(["run", "mgo.d12", "--no-tui"], { cwd: dir });
 		assert.equal(second.exitCode, 2);
