@@ -2,7 +2,11 @@
  * The esbuild options both builds share: the npm install's bundle (scripts/build.ts) and the
  * single file's (scripts/build-binary.ts).
  */
+import { join } from "node:path";
 import type { BuildOptions } from "esbuild";
+
+/** The cockpit's screen composer, in the place of Ink's own (see its comment). */
+const inkOutput = join(import.meta.dirname, "..", "source", "app", "ink-output.ts");
 
 export const common: BuildOptions = {
 	bundle: true,
@@ -26,6 +30,14 @@ export const common: BuildOptions = {
 				build.onLoad({ filter: /.*/, namespace: "absent" }, () => ({
 					contents: 'throw new Error("crystal-tui carries no React devtools: unset DEV");',
 				}));
+			},
+		},
+		{
+			name: "ink-output",
+			setup(build) {
+				build.onResolve({ filter: /^\.\/output\.js$/ }, (args) =>
+					/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: inkOutput } : undefined,
+				);
 			},
 		},
 	],
