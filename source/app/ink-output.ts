@@ -9,8 +9,8 @@
  * for a frame whose only change is a clock's digit or a pane's new line. Here:
  * - a text's styled characters, widths and clipped slices are remembered across frames (the
  *   texts of the last two frames: bounded, however much output scrolls by);
- * - the cells a text fills are those same objects, and blank cells are one shared object, so
- *   a row whose cells are the very ones of the last frame is the same string, not built again.
+ * - each row is kept as the writes that fall on it (where, and those remembered characters):
+ *   a row written as in the last frame is the last frame's string, its cells not even filled.
  * A frame that changes a few cells then costs about its changed rows.
  *
  * Only the composing is changed: what is written where, clipping, wide characters and the
@@ -97,19 +97,68 @@ const blank: StyledChar = { type: "char", value: " ", fullWidth: false, styles: 
 // Replaces a partially visible wide character with a space that keeps its styles.
 const blankCell = (cell: StyledChar): StyledChar => ({ ...cell, value: " ", fullWidth: false });
 
-/** The rows of the last frame, by position: the same cells make the same string. */
-let lastRows: { cells: (StyledChar | undefined)[]; text: string }[] = [];
+/** What one write puts on a row: its styled characters from column `x` on. */
+interface Span {
+	x: number;
+	chars: StyledChar[];
+}
 
-function rowText(y: number, cells: (StyledChar | undefined)[]): string {
+/** The rows of the last frame, by position: the same writes make the same string. */
+let lastRows: { width: number; spans: Span[]; text: string }[] = [];
+
+function rowText(y: number, width: number, spans: Span[]): string {
 	const last = lastRows[y];
-	if (last && last.cells.length === cells.length) {
+	if (last && last.width === width && last.spans.length === spans.length) {
 		let same = true;
-		for (let x = 0; same && x < cells.length; x++) same = last.cells[x] === cells[x];
+		for (let i = 0; same && i < spans.length; i++) {
+			const a = last.spans[i] as Span;
+			const b = spans[i] as Span;
+			same = a.x === b.x && a.chars === b.chars;
+		}
 		if (same) return last.text;
 	}
+	const cells: (StyledChar | undefined)[] = new Array<StyledChar>(width).fill(blank);
+	for (const span of spans) place(cells, span);
 	// See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
 	const present = cells.filter((item) => item !== undefined) as StyledChar[];
 	return styledCharsToString(present).trimEnd();
+}
+
+/** Puts a write's characters on a row of cells, as Ink does. */
+function place(currentLine: (StyledChar | undefined)[], { x, chars }: Span): void {
+	let offsetX = x;
+	// A wide character (e.g. CJK) fills two cells: the character, then a placeholder whose value
+	// is ''. A write that lands in the middle of one blanks its leading half, keeping its styles.
+	if (
+		currentLine[offsetX]?.value === "" &&
+		offsetX > 0 &&
+		widthOf(currentLine[offsetX - 1]?.value ?? "") > 1
+	) {
+		currentLine[offsetX - 1] = blankCell(currentLine[offsetX - 1] as StyledChar);
+	}
+	for (const character of chars) {
+		currentLine[offsetX] = character;
+		// Determine the printed width with string-width, as measuring does (one column below
+		// U+0300, where combining marks begin: no need to ask).
+		const value = character.value;
+		const characterWidth =
+			value.length === 1 && value.charCodeAt(0) < 0x300 ? 1 : Math.max(1, widthOf(value));
+		// A wide character clears the cells it covers after its own.
+		if (characterWidth > 1) {
+			for (let offset = 1; offset < characterWidth; offset++) {
+				currentLine[offsetX + offset] = {
+					type: "char",
+					// Keep visible cells when the leading cell is outside the output.
+					value: offsetX < 0 ? " " : "",
+					fullWidth: false,
+					styles: character.styles,
+				};
+			}
+		}
+		offsetX += characterWidth;
+	}
+	if (currentLine[offsetX]?.value === "")
+		currentLine[offsetX] = blankCell(currentLine[offsetX] as StyledChar);
 }
 
 // An undefined bound means "unbounded on this edge", so intersecting keeps whichever bound is
@@ -184,8 +233,8 @@ export default class Output {
 
 	get(): { output: string; height: number } {
 		// Every row exists, so that margin or padding at the bottom is kept.
-		const output: (StyledChar | undefined)[][] = [];
-		for (let y = 0; y < this.height; y++) output.push(new Array<StyledChar>(this.width).fill(blank));
+		const output: Span[][] = [];
+		for (let y = 0; y < this.height; y++) output.push([]);
 		const clips: Clip[] = [];
 		for (const operation of this.operations) {
 			// Nested clips intersect: an inner overflow="hidden" box cannot let content escape the outer one.
@@ -193,7 +242,11 @@ export default class Output {
 			else if (operation.type === "unclip") clips.pop();
 			else applyWrite(output, operation, clips.at(-1));
 		}
-		const rows = output.map((cells, y) => ({ cells, text: rowText(y, cells) }));
+		const rows = output.map((spans, y) => ({
+			width: this.width,
+			spans,
+			text: rowText(y, this.width, spans),
+		}));
 		lastRows = rows;
 		for (const cache of [styledChars, widths, widestLines, slices, textRows]) cache.age();
 		return { output: rows.map((row) => row.text).join("\n"), height: output.length };
@@ -201,7 +254,7 @@ export default class Output {
 }
 
 function applyWrite(
-	output: (StyledChar | undefined)[][],
+	output: Span[][],
 	operation: Extract<Operation, { type: "write" }>,
 	clip: Clip | undefined,
 ): void {
@@ -249,38 +302,6 @@ function applyWrite(
 		const characters = charsOf(line);
 		// Nothing to write (e.g. the line was clipped away).
 		if (characters.length === 0) continue;
-		let offsetX = x;
-		// A wide character (e.g. CJK) fills two cells: the character, then a placeholder whose value
-		// is ''. A write that lands in the middle of one blanks its leading half, keeping its styles.
-		if (
-			currentLine[offsetX]?.value === "" &&
-			offsetX > 0 &&
-			widthOf(currentLine[offsetX - 1]?.value ?? "") > 1
-		) {
-			currentLine[offsetX - 1] = blankCell(currentLine[offsetX - 1] as StyledChar);
-		}
-		for (const character of characters) {
-			currentLine[offsetX] = character;
-			// Determine the printed width with string-width, as measuring does (one column below
-			// U+0300, where combining marks begin: no need to ask).
-			const value = character.value;
-			const characterWidth =
-				value.length === 1 && value.charCodeAt(0) < 0x300 ? 1 : Math.max(1, widthOf(value));
-			// A wide character clears the cells it covers after its own.
-			if (characterWidth > 1) {
-				for (let offset = 1; offset < characterWidth; offset++) {
-					currentLine[offsetX + offset] = {
-						type: "char",
-						// Keep visible cells when the leading cell is outside the output.
-						value: offsetX < 0 ? " " : "",
-						fullWidth: false,
-						styles: character.styles,
-					};
-				}
-			}
-			offsetX += characterWidth;
-		}
-		if (currentLine[offsetX]?.value === "")
-			currentLine[offsetX] = blankCell(currentLine[offsetX] as StyledChar);
+		currentLine.push({ x, chars: characters });
 	}
 }
