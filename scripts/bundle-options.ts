@@ -3,6 +3,7 @@
  * single file's (scripts/build-binary.ts).
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { BuildOptions, Plugin } from "esbuild";
 
 /**
@@ -30,6 +31,9 @@ const lazyPackageNormaliser: Plugin = {
 	},
 };
 
+/** The cockpit's screen composer, in the place of Ink's own (see its comment). */
+const inkOutput = join(import.meta.dirname, "..", "source", "app", "ink-output.ts");
+
 export const common: BuildOptions = {
 	bundle: true,
 	platform: "node",
@@ -53,6 +57,14 @@ export const common: BuildOptions = {
 				build.onLoad({ filter: /.*/, namespace: "absent" }, () => ({
 					contents: 'throw new Error("crystal-tui carries no React devtools: unset DEV");',
 				}));
+			},
+		},
+		{
+			name: "ink-output",
+			setup(build) {
+				build.onResolve({ filter: /^\.\/output\.js$/ }, (args) =>
+					/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: inkOutput } : undefined,
+				);
 			},
 		},
 	],

@@ -22,6 +22,11 @@
  *
  * BENCH_SCENARIOS picks them (default "flood,rest").
  *
+ * BENCH_PROFILE=DIR writes V8 CPU profiles of the cockpit and of the supervisor there (Node's
+ * --cpu-prof, open them in Chrome's DevTools): at the end of each round the cockpit is quit with
+ * q and the supervisor is sent SIGTERM, so that both write theirs. The profiler's own cost is
+ * in the figures.
+ *
  * Targets: flood CPU no more than mprocs', rest CPU at most 2 x mprocs', peak RSS under 120 MB,
  * latency under 100 ms.
  */
@@ -43,7 +48,13 @@ import { Tmux } from "../../test/e2e/tmux.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const node = join(root, "node_modules", ".bin", "node");
-const nodeFlags = process.env.BENCH_NODE_FLAGS;
+/** The launcher's flags for the cockpit (bin/crystal-tui), for a profile taken under them. */
+const launcherFlags = "--max-semi-space-size=2 --heap-growing-percent=25 --single-threaded-gc --max-opt=2";
+const profileDir = process.env.BENCH_PROFILE;
+const nodeFlags =
+	profileDir === undefined
+		? process.env.BENCH_NODE_FLAGS
+		: `${process.env.BENCH_NODE_FLAGS ?? launcherFlags} --cpu-prof --cpu-prof-dir=${profileDir}`;
 /** BENCH_PROGRAM measures another build, e.g. the single file (build/crystal-tui-linux-x64). */
 const program = process.env.BENCH_PROGRAM;
 const crystalTui =
@@ -186,6 +197,14 @@ async function latency(tmux: Tmux, samples: number): Promise<number[]> {
 	return out;
 }
 
+/** Quits the cockpit and stops the supervisor, so that both write their CPU profiles. */
+async function quitForProfiles(tmux: Tmux, cockpit: number, supervisor: number): Promise<void> {
+	tmux.key("q");
+	await until("the cockpit to quit", () => !existsSync(`/proc/${cockpit}`), 30_000);
+	process.kill(supervisor, "SIGTERM");
+	await until("the supervisor to leave", () => !existsSync(`/proc/${supervisor}`), 30_000);
+}
+
 /** Runs `command` in a pane and measures its process from the moment all printers run until
  * they have all printed their last line and `ended` says the screen shows it; `during` runs
  * meanwhile. */
@@ -216,6 +235,7 @@ async function measure<T>(
 		await ended(tmux);
 		const after = usage(pid);
 		const otherAfter = other ? usage(other) : null;
+		if (profileDir && other) await quitForProfiles(tmux, pid, other);
 		const also =
 			otherBefore && otherAfter
 				? { cpuSeconds: otherAfter.cpuSeconds - otherBefore.cpuSeconds, peakRssMb: otherAfter.peakRssMb }

@@ -21,6 +21,32 @@ export function formatDuration(seconds: number | null): string {
 	return `${s}s`;
 }
 
+/**
+ * A run's elapsed time as its title band shows it, from its start to `now` (both in ms): seconds
+ * in its first minute ("42s"), then minutes ("17m", "3h05m"). A CRYSTAL run lasts minutes to
+ * days; seconds past the first minute would cost a frame a second for hours and tell nothing.
+ * Counted in whole seconds of the wall clock, so that every pane's time changes at the same
+ * instant: one frame for all of them.
+ */
+export function formatElapsed(startedAt: number, now: number): string {
+	const s = elapsedSeconds(startedAt, now);
+	if (!Number.isFinite(s) || s < 0) return "–";
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m`;
+	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+const elapsedSeconds = (startedAt: number, now: number): number =>
+	Math.floor(now / 1000) - Math.floor(startedAt / 1000);
+
+/** When formatElapsed(startedAt, ...) next reads differently, after `now` (ms). */
+export function nextElapsedChange(startedAt: number, now: number): number {
+	const s = Math.max(0, elapsedSeconds(startedAt, now));
+	const next = s < 60 ? s + 1 : (Math.floor(s / 60) + 1) * 60;
+	return (Math.floor(startedAt / 1000) + next) * 1000;
+}
+
 const bars = "▁▂▃▄▅▆▇█";
 
 /** One bar per value, scaled between the smallest and largest; for log10|ΔE| a converging

@@ -4,17 +4,19 @@
  * rate (useSyncExternalStore), so a job printing thousands of lines a second costs at most
  * `maxRate` renders a second, never one per line.
  *
- * The clock of the screen (spinners, elapsed times) is part of the snapshot and ticks in the
- * same flushes: Ink lays out the whole tree on every React commit, so a clock of its own would
- * add commits of its own between the output flushes.
+ * The clock of the screen (elapsed times) is part of the snapshot and ticks in the same
+ * flushes: Ink lays out the whole tree on every React commit, so a clock of its own would add
+ * commits of its own between the output flushes.
  *
- * Every flush costs a whole frame, whatever changed in it: Ink lays out, styles and compares
- * every cell of the screen (about 8 MB of short-lived objects for 160x48). So the clock ticks
- * once a second, its own resolution, and while output floods a pane on screen (more new lines
- * between two frames than the pane shows, so that every row is replaced at each frame anyway)
- * frames come at `floodRate`: the pane is a blur at any rate, and drawing it less often keeps
- * the process light and the link quiet. A trickle of output shows at `maxRate`, a lone line at
- * once, and what the user does within `promptMs`.
+ * Every flush costs a frame, whatever changed in it (Ink lays out and composes the whole
+ * screen; ink-output.ts keeps that to about the rows that changed). A job prints a line every
+ * few seconds for hours, so at rest the screen changes at most once a second: output shows at
+ * `maxRate`, a lone line after a quiet spell at once, and the clock ticks only when a time on
+ * screen changes (each second in a run's first minute, each minute after: see formatElapsed).
+ * A running job's mark turns when its output grows, so a pane that prints nothing draws
+ * nothing. While output floods a pane on screen (more new lines between two frames than the
+ * pane shows, so that every row is replaced at each frame anyway) frames come at `floodRate`:
+ * the pane is a blur at any rate. What the user does shows within `promptMs`.
  */
 import type { Progress } from "../crystal/result.js";
 import { runName } from "../crystal/staging.js";
@@ -29,6 +31,7 @@ import {
 	type RunnerKind,
 	type StateChange,
 } from "../runner/runner.js";
+import { nextElapsedChange } from "./format.js";
 import { LineRing } from "./ring-buffer.js";
 
 export type ViewState = JobState | "idle";
@@ -62,6 +65,8 @@ export interface JobView {
 	total: number;
 	/** Ended while it was not on screen, and not looked at since. */
 	unseen: boolean;
+	/** How many flushes brought it new output: its running mark turns with it. */
+	beat: number;
 	/** SCF cycles and optimisation points of the current run, as far as seen. */
 	scfHistory: readonly ScfPoint[];
 	optHistory: readonly OptPoint[];
@@ -71,7 +76,7 @@ export interface JobView {
 
 export interface Snapshot {
 	jobs: readonly JobView[];
-	/** The time the screen shows (spinner frame, elapsed times), taken at this flush. */
+	/** The time the screen shows (elapsed times), taken at this flush. */
 	now: number;
 	/** Last message for the user (an error from the runner, a refused start), newest only. */
 	message: { text: string; at: number } | null;
@@ -84,8 +89,6 @@ export interface StoreOptions {
 	maxRate?: number;
 	/** Flushes per second at most while output floods a pane on screen. */
 	floodRate?: number;
-	/** How often the clock ticks while a job is active (the spinner's frame time). */
-	tickMs?: number;
 	now?: () => number;
 	/** A job ended while not on screen, or was flagged as frozen. */
 	onNotice?: (job: JobView, state: JobState | "frozen") => void;
@@ -93,14 +96,11 @@ export interface StoreOptions {
 
 const historyLimit = 500;
 /**
- * Flushes per second at most. Each flush costs a whole frame (Ink lays out and redraws the
- * full screen), and output files are read four times a second (runner/tail.ts), so a pane
- * cannot change more often than this anyway; a lone line after a quiet spell shows at once.
+ * Flushes per second at most for output: a line of a job that prints every few seconds shows
+ * within a second (at once after a quiet spell), and the clock's tick brings the same frame.
  */
-export const defaultMaxRate = 4;
-export const defaultFloodRate = 2;
-/** The clock's tick: elapsed times are shown in seconds; the spinner moves one frame a tick. */
-export const clockTickMs = 1000;
+export const defaultMaxRate = 1;
+export const defaultFloodRate = 1;
 /** Between flushes at least, for what the user did or a job's state: at once, to the eye. */
 const promptMs = 50;
 
@@ -134,7 +134,6 @@ export class CockpitStore {
 	private readonly floodInterval: number;
 	private readonly capacity: number;
 	private readonly interval: number;
-	private readonly tickMs: number;
 	private readonly now: () => number;
 	private readonly unsubscribers: (() => void)[] = [];
 	private closed = false;
@@ -146,7 +145,6 @@ export class CockpitStore {
 		this.capacity = options.capacity ?? 5000;
 		this.interval = 1000 / (options.maxRate ?? defaultMaxRate);
 		this.floodInterval = Math.max(this.interval, 1000 / (options.floodRate ?? defaultFloodRate));
-		this.tickMs = options.tickMs ?? clockTickMs;
 		this.now = options.now ?? Date.now;
 		this.syncJobs();
 		this.flush();
@@ -262,6 +260,7 @@ export class CockpitStore {
 				lines: new LineRing(this.capacity),
 				total: 0,
 				unseen: false,
+				beat: 0,
 				scfHistory: [],
 				optHistory: [],
 				recovery: job.recovery ?? null,
@@ -405,25 +404,29 @@ export class CockpitStore {
 		this.arrived.clear();
 		this.flooded = this.flooding;
 		this.flooding = false;
-		let active = false;
+		let tick = Number.POSITIVE_INFINITY;
 		const jobs: JobView[] = [];
 		for (const id of this.order) {
 			const entry = this.entries.get(id) as Entry;
-			if (entry.dirty || entry.view.total !== entry.view.lines.total) {
+			const grew = entry.view.total !== entry.view.lines.total;
+			if (entry.dirty || grew) {
 				entry.view = {
 					...entry.view,
 					total: entry.view.lines.total,
+					beat: grew ? entry.view.beat + 1 : entry.view.beat,
 					scfHistory: entry.scf.slice(),
 					optHistory: entry.opt.slice(),
 				};
 				entry.dirty = false;
 			}
 			jobs.push(entry.view);
-			if (activeStates.has(entry.view.state as JobState)) active = true;
+			const { startedAt, endedAt, state } = entry.view;
+			if (startedAt !== null && endedAt === null && activeStates.has(state as JobState))
+				tick = Math.min(tick, nextElapsedChange(startedAt, now));
 		}
 		this.snapshot = { jobs, now, message: this.message };
-		// While something runs the clock ticks (no tick when idle: an idle cockpit draws nothing).
-		if (active && !this.closed) this.flushAt(now + this.tickMs);
+		// The clock ticks when a time on screen changes (never when nothing runs).
+		if (tick < Number.POSITIVE_INFINITY && !this.closed) this.flushAt(tick);
 		for (const listener of this.listeners) listener();
 	}
 }

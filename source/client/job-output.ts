@@ -10,6 +10,10 @@ import { LineSplitter } from "../runner/lines.js";
 import type { OutputBatch } from "../runner/runner.js";
 import { followFile } from "../runner/tail.js";
 
+/** Reads of a growing NAME.out, at most: the cockpit draws new output once a second at most
+ * (app/store.ts), and a line after a quiet spell is still read at once. */
+const readIntervalMs = 1000;
+
 export class JobOutput {
 	private readonly splitter = new LineSplitter(0);
 	private readonly follower: Follower;
@@ -21,7 +25,12 @@ export class JobOutput {
 		private readonly onBatch: (batch: OutputBatch) => void,
 		onTrouble: (message: string) => void = () => {},
 	) {
-		this.follower = followFile(path, 0, { data: (chunk) => this.onData(chunk), trouble: onTrouble });
+		this.follower = followFile(
+			path,
+			0,
+			{ data: (chunk) => this.onData(chunk), trouble: onTrouble },
+			readIntervalMs,
+		);
 	}
 
 	/** Reads what the file holds now and hands out its last line even without a newline: the

@@ -12,8 +12,13 @@
  * Either way reads come at most once per interval: under a flood of output an event per write
  * would cost more than the reads themselves, so the watch is dropped on the first event and set
  * again, before the next read, once the interval has passed.
+ *
+ * A local file is read with plain system calls (open, read, close from the page cache: a few
+ * microseconds), not through libuv's thread pool, whose hand-offs to and from a worker thread
+ * cost more than the reads at rest; a long catch-up yields to the event loop between chunks.
+ * A network file system can stall a read for seconds, so there the reads stay asynchronous.
  */
-import { type FSWatcher, statfsSync, watch } from "node:fs";
+import { closeSync, type FSWatcher, openSync, readSync, statfsSync, watch } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { FollowCallbacks, Follower } from "./backend.js";
@@ -54,8 +59,32 @@ export function followFile(
 	const name = basename(path);
 
 	// Opened anew at each read: on NFS only a fresh open is sure to see what another node (the
-	// SLURM compute node writing NAME.out) has appended since (close-to-open consistency).
-	const readAvailable = async (): Promise<void> => {
+	// SLURM compute node writing NAME.out) has appended since (close-to-open consistency); a
+	// local NAME.out may have been moved aside and started again.
+	const readLocal = async (): Promise<void> => {
+		let fd: number;
+		try {
+			fd = openSync(path, "r");
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+				callbacks.trouble(`cannot read ${path}: ${(error as Error).message}`);
+			}
+			return;
+		}
+		try {
+			for (let chunks = 0; !closed; chunks++) {
+				// Another job's output, a key press: they get their turn during a long catch-up.
+				if (chunks > 0 && chunks % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+				const bytesRead = readSync(fd, buffer, 0, chunkBytes, position);
+				if (bytesRead === 0 || closed) break;
+				position += bytesRead;
+				callbacks.data(Buffer.from(buffer.subarray(0, bytesRead)));
+			}
+		} finally {
+			closeSync(fd);
+		}
+	};
+	const readRemote = async (): Promise<void> => {
 		let handle: Awaited<ReturnType<typeof open>>;
 		try {
 			handle = await open(path, "r");
@@ -85,7 +114,7 @@ export function followFile(
 		pending++;
 		lastRead = Date.now();
 		chain = chain
-			.then(readAvailable)
+			.then(watchFailed ? readRemote : readLocal)
 			.catch((error: Error) => callbacks.trouble(`cannot read ${path}: ${error.message}`))
 			.finally(() => {
 				pending--;

@@ -173,3 +173,28 @@ test("output flooding a pane on screen is drawn at the flood rate, a trickle at 
 	assert.ok(renders >= 15 && renders <= 21, `${renders} frames: off screen its lines are only counted`);
 	store.close();
 });
+
+test("a run's clock ticks each second in its first minute, then each minute; an ended run's never", (t) => {
+	t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+	const controller = new FakeController(["long", "done"]);
+	const store = new CockpitStore(controller, { now: Date.now });
+	store.listen();
+	let frames = 0;
+	store.subscribe(() => frames++);
+	const wait = (ms: number) => {
+		for (let at = 0; at < ms; at += 100) t.mock.timers.tick(100);
+	};
+	controller.state("long", "running");
+	controller.state("done", "running");
+	controller.state("done", "finished");
+	wait(100);
+	frames = 0;
+	wait(10_000);
+	assert.ok(frames >= 9 && frames <= 11, `${frames} frames in 10 s of the first minute`);
+	wait(110_000);
+	frames = 0;
+	// Minutes 2 to 4 of a run that prints nothing: a frame when its time reads 3m, and 4m.
+	wait(120_000);
+	assert.ok(frames >= 1 && frames <= 3, `${frames} frames in two quiet minutes`);
+	store.close();
+});

@@ -4,6 +4,7 @@ import type { JobView } from "../store.js";
 import { useTheme } from "../theme.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
+import { elapsedText } from "./TitleLine.js";
 
 interface Props {
 	jobs: readonly JobView[];
@@ -47,7 +48,7 @@ export function Grid({ jobs, offset, layout, ui, now }: Props) {
 									width={layout.paneWidths[c] ?? 0}
 									height={height}
 									focused={focused}
-									now={now}
+									elapsed={elapsedText(job, now)}
 									rows={job.lines.slice(start, scroll.bottom)}
 									firstRow={start}
 									below={job.total - scroll.bottom}

@@ -12,7 +12,8 @@ export interface PaneProps {
 	width: number;
 	height: number;
 	focused: boolean;
-	now: number;
+	/** The title band's elapsed time (TitleLine's elapsedText). */
+	elapsed: string;
 	/** The visible rows of output, oldest first, and the line number of the first one. */
 	rows: readonly string[];
 	firstRow: number;
@@ -32,11 +33,11 @@ export interface PaneProps {
  * Ink's slow path for wide characters, and a pane under a flood changes every row each frame.
  * Every row is cut to the pane's width, so nothing needs clipping.
  *
- * The clock ticks once a second: only the title band reads it, and the progress line and the
- * rows of output are drawn again only when what they show has changed, so a quiet pane costs a
- * title band per tick rather than a pane.
+ * A pane is drawn again only when what it shows changed (its job, its rows, its elapsed time),
+ * and within it only the parts that did: a tick of the clock redraws title bands, a new line
+ * the rows of its own pane.
  */
-export function Pane(props: PaneProps) {
+export const Pane = memo(function Pane(props: PaneProps) {
 	const { job, width, height, focused, rows, firstRow, below, arrived, following, query, match } = props;
 	const count = outputRows(height);
 	const paused = !following;
@@ -46,7 +47,7 @@ export function Pane(props: PaneProps) {
 	const first = firstRow + rows.length - shown.length;
 	return (
 		<Box width={width} height={height} flexDirection="column">
-			<TitleLine job={job} width={width} focused={focused} now={props.now} />
+			<TitleLine job={job} width={width} focused={focused} elapsed={props.elapsed} />
 			<ProgressLine job={job} width={width} />
 			<PaneOutput
 				rows={shown}
@@ -62,7 +63,17 @@ export function Pane(props: PaneProps) {
 			/>
 		</Box>
 	);
+}, samePane);
+
+/** Same rows (the ring hands out the same strings) and same everything else. */
+function samePane(a: PaneProps, b: PaneProps): boolean {
+	for (const key of Object.keys(a) as (keyof PaneProps)[])
+		if (key !== "rows" && a[key] !== b[key]) return false;
+	return sameRows(a.rows, b.rows);
 }
+
+const sameRows = (a: readonly string[], b: readonly string[]): boolean =>
+	a.length === b.length && a.every((row, i) => row === b[i]);
 
 interface OutputProps {
 	/** The rows shown, oldest first, and the line number of the first. */
@@ -82,7 +93,7 @@ interface OutputProps {
 function sameOutput(a: OutputProps, b: OutputProps): boolean {
 	for (const key of Object.keys(a) as (keyof OutputProps)[])
 		if (key !== "rows" && a[key] !== b[key]) return false;
-	return a.rows.length === b.rows.length && a.rows.every((row, i) => row === b.rows[i]);
+	return sameRows(a.rows, b.rows);
 }
 
 const PaneOutput = memo(function PaneOutput(props: OutputProps) {

@@ -1,19 +1,26 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
-import { formatDuration } from "../format.js";
-import { clockTickMs, type JobView } from "../store.js";
+import { memo } from "react";
+import { formatElapsed } from "../format.js";
+import type { JobView } from "../store.js";
 import { spinnerFrames, stateMarks, useTheme } from "../theme.js";
 
 interface Props {
 	job: JobView;
 	width: number;
 	focused: boolean;
-	now: number;
+	/** The elapsed time shown ("" before the run started): see elapsedText. */
+	elapsed: string;
 }
 
-export function stateMark(job: JobView, now: number): string {
+/** The title band's elapsed time at `now`: the run's, or its whole length once it ended. */
+export function elapsedText(job: JobView, now: number): string {
+	return job.startedAt === null ? "" : ` ${formatElapsed(job.startedAt, job.endedAt ?? now)}`;
+}
+
+export function stateMark(job: JobView): string {
 	if (job.state === "running" || job.state === "starting" || job.state === "stopping") {
-		return spinnerFrames[Math.floor(now / clockTickMs) % spinnerFrames.length] as string;
+		return spinnerFrames[job.beat % spinnerFrames.length] as string;
 	}
 	return stateMarks[job.state];
 }
@@ -22,20 +29,19 @@ export function stateMark(job: JobView, now: number): string {
  * The pane's title band: job name, runner, state (spinning while it runs), elapsed time, and the
  * "ended unseen" mark. A job that is starting (connecting to its host, sending its inputs,
  * submitting) gets ink-spinner's own 80 ms animation: those seconds are when a user waits and
- * watches, and they end. A running job's mark turns with the once-a-second clock instead, which
- * the band redraws anyway for the elapsed time: hours of jobs cost no extra frames.
+ * watches, and they end. A running job's mark turns when its output grows, in the frame that
+ * shows the new lines: it says the job is printing, and hours of jobs cost no extra frames.
+ * Drawn again only when what it shows changed (the clock ticks for every pane at once).
  *
  * The band also separates the pane from the one above it; the focused pane's band stands out.
  */
-export function TitleLine({ job, width, focused, now }: Props) {
+export const TitleLine = memo(function TitleLine({ job, width, focused, elapsed }: Props) {
 	const theme = useTheme();
 	const band = theme.band(focused);
 	const where = job.host ? `${job.runner}@${job.host}` : job.runner;
-	const elapsed =
-		job.startedAt === null ? "" : ` ${formatDuration(((job.endedAt ?? now) - job.startedAt) / 1000)}`;
 	const state = job.detail && job.detail !== job.state ? `${job.state}: ${job.detail}` : job.state;
 	const unseen = job.unseen ? " ◆new" : "";
-	const fixed = ` ${stateMark(job, now)} ${job.name} ${where} ${elapsed}${unseen}  `;
+	const fixed = ` ${stateMark(job)} ${job.name} ${where} ${elapsed}${unseen}  `;
 	const room = Math.max(0, width - fixed.length);
 	const stateText = state.length > room ? `${state.slice(0, Math.max(0, room - 1))}…` : state;
 	// On the focused band (a light colour) the text keeps the band's own dark colour.
@@ -45,7 +51,7 @@ export function TitleLine({ job, width, focused, now }: Props) {
 			<Text wrap="truncate" color={band.color} inverse={band.inverse}>
 				<Text color={stateColor}>
 					{" "}
-					{job.state === "starting" ? <Spinner type="dots" /> : stateMark(job, now)}{" "}
+					{job.state === "starting" ? <Spinner type="dots" /> : stateMark(job)}{" "}
 				</Text>
 				<Text bold>{job.name}</Text> {where} <Text color={stateColor}>{stateText}</Text>
 				{elapsed}
@@ -59,4 +65,4 @@ export function TitleLine({ job, width, focused, now }: Props) {
 			</Text>
 		</Box>
 	);
-}
+});

@@ -4,6 +4,7 @@ import { outputRows } from "../layout.js";
 import type { JobView } from "../store.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
+import { elapsedText } from "./TitleLine.js";
 
 /** One job full screen; scrolling back past the ring reads the log from disk. */
 export function ZoomedPane(props: {
@@ -23,7 +24,7 @@ export function ZoomedPane(props: {
 			width={props.width}
 			height={props.height}
 			focused
-			now={props.now}
+			elapsed={elapsedText(job, props.now)}
 			rows={window.rows}
 			firstRow={window.firstRow}
 			below={job.total - scroll.bottom}
