@@ -54,6 +54,8 @@ export interface JobView {
 	deckPath: string;
 	runner: RunnerKind;
 	host: string | null;
+	/** The `[pools.NAME]` the job was started on: its host is the member it went to, once placed. */
+	pool: string | null;
 	state: ViewState;
 	detail: string | null;
 	progress: Progress | null;
@@ -250,6 +252,7 @@ export class CockpitStore {
 				deckPath: job.deckPath,
 				runner: job.spec.runner,
 				host: job.spec.host ?? null,
+				pool: job.spec.pool ?? null,
 				state: job.state,
 				// A re-attached job keeps the reason of its state ("failed: SCF did not converge").
 				detail: job.detail ?? null,
@@ -280,14 +283,18 @@ export class CockpitStore {
 		const before = view.state;
 		const wasActive = activeStates.has(before as JobState);
 		const now = this.now();
-		if ((change.state === "queued" || change.state === "starting") && !wasActive) {
-			// A new run (perhaps started from another shell, elsewhere): where it runs, its output
-			// and figures replace the last run's.
+		if (change.state === "queued" || change.state === "starting" || change.state === "running") {
+			// Where it runs: a new run may have been started elsewhere, and a pool's job gets its
+			// host when it is placed, between queued and starting.
 			const spec = this.controller.jobs().find((j) => j.spec.id === id)?.spec;
 			if (spec) {
 				view.runner = spec.runner;
 				view.host = spec.host ?? null;
+				view.pool = spec.pool ?? null;
 			}
+		}
+		if ((change.state === "queued" || change.state === "starting") && !wasActive) {
+			// A new run: its output and figures replace the last run's.
 			view.lines.clear();
 			view.progress = null;
 			view.result = null;

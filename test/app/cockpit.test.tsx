@@ -387,3 +387,17 @@ test("the result view wraps the advice to the width and gives each piece of it o
 	assert.equal(text.split("FMIXING 70").length, 2, "the damping advice once");
 	assert.match(text, /! SCF is oscillating/);
 });
+
+test("a pool's job says its pool while it waits, then the member it went to", async () => {
+	const c = new FakeController(["mgo"]);
+	const job = c.jobs()[0];
+	if (!job) throw new Error("no job");
+	job.spec = { ...job.spec, runner: "ssh", pool: "lab" };
+	screen = await renderCockpit(c);
+	c.state("mgo", "queued", "waiting for a member with free cores");
+	assert.match(await screen.waitFor("mgo pool lab queued"), /waiting for a member/);
+	job.spec = { ...job.spec, host: "ws2" };
+	c.state("mgo", "starting");
+	c.state("mgo", "running");
+	await screen.waitFor("mgo ssh@ws2 (pool lab) running");
+});

@@ -38,7 +38,12 @@ export function stateMark(job: JobView): string {
 export const TitleLine = memo(function TitleLine({ job, width, focused, elapsed }: Props) {
 	const theme = useTheme();
 	const band = theme.band(focused);
-	const where = job.host ? `${job.runner}@${job.host}` : job.runner;
+	// A pool's job: the pool while it waits for a member, then the member it went to.
+	const where = job.host
+		? `${job.runner}@${job.host}${job.pool ? ` (pool ${job.pool})` : ""}`
+		: job.pool
+			? `pool ${job.pool}`
+			: job.runner;
 	const state = job.detail && job.detail !== job.state ? `${job.state}: ${job.detail}` : job.state;
 	const unseen = job.unseen ? " ◆new" : "";
 	const fixed = ` ${stateMark(job)} ${job.name} ${where} ${elapsed}${unseen}  `;
