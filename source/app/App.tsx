@@ -4,6 +4,7 @@
  */
 import { Box, useApp, useInput, useWindowSize } from "ink";
 import { type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { isPropertiesId } from "../crystal/staging.js";
 import type { JobsController } from "../jobs/controller.js";
 import { Footer } from "./components/Footer.js";
 import { Grid } from "./components/Grid.js";
@@ -62,7 +63,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const pageJobs = jobs.slice(offset, offset + layout.perPage);
 	const focusedJob = jobs[focus];
 	const propertiesJob =
-		ui.overlay === "result" && focusedJob?.deckPath.endsWith(".d3") ? focusedJob : undefined;
+		ui.overlay === "result" && focusedJob && isPropertiesId(focusedJob.id) ? focusedJob : undefined;
 	const propertiesFiles = usePropertiesFiles(
 		controller,
 		propertiesJob?.id ?? null,

@@ -21,6 +21,7 @@
 import type { Progress } from "../crystal/result.js";
 import { runName } from "../crystal/staging.js";
 import type { JobsController, ProjectJob } from "../jobs/controller.js";
+import type { OptPoint, ScfPoint } from "../runner/history.js";
 import type { RecoveryRecord } from "../runner/run-store.js";
 import {
 	activeStates,
@@ -36,16 +37,7 @@ import { LineRing } from "./ring-buffer.js";
 
 export type ViewState = JobState | "idle";
 
-export interface ScfPoint {
-	cycle: number;
-	energy: number | null;
-	deltaE: number | null;
-}
-
-export interface OptPoint {
-	point: number;
-	energy: number;
-}
+export type { OptPoint, ScfPoint };
 
 /** One job as the screen shows it. A new object whenever something in it changed. */
 export interface JobView {
@@ -283,8 +275,10 @@ export class CockpitStore {
 		const before = view.state;
 		const wasActive = activeStates.has(before as JobState);
 		const now = this.now();
-		if (change.state === "queued" || change.state === "starting" || change.state === "running") {
-			// Where it runs: a new run may have been started elsewhere, and a pool's job gets its
+		const entering = change.state === "queued" || change.state === "starting" || change.state === "running";
+		if (entering && change.state !== before) {
+			// Where it runs, read at each step into a run (not at each detail, such as SLURM's
+			// sync time): a new run may have been started elsewhere, and a pool's job gets its
 			// host when it is placed, between queued and starting.
 			const spec = this.controller.jobs().find((j) => j.spec.id === id)?.spec;
 			if (spec) {

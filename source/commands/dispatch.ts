@@ -53,8 +53,7 @@ const opened: ProjectClient[] = [];
 
 /** The project in a folder, through the supervisor, with the flags of this command line. */
 async function open(dir: string, flags: CommonFlags): Promise<ProjectClient> {
-	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch, recover } = flags;
-	const oversubscribe = (flags as { oversubscribe?: boolean }).oversubscribe;
+	const { runner, host, ranks, threads, maxJobs, crystalDir, keepScratch, oversubscribe, recover } = flags;
 	const runFlags = Object.fromEntries(
 		Object.entries({
 			runner,

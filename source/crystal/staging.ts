@@ -117,6 +117,12 @@ export function stageOut(
 export const outputFileName = (name: string, program: JobProgram = "crystal"): string =>
 	program === "properties" ? `${name}.outp` : `${name}.out`;
 
+/** A properties run's job id (or run folder name) keeps its deck's `.d3`: `mgo.d3`. */
+export const isPropertiesId = (id: string): boolean => id.endsWith(".d3");
+
+/** The deck of a job id, relative to the project: `mgo` is `mgo.d12`, `mgo.d3` itself. */
+export const deckOfId = (id: string): string => (isPropertiesId(id) ? id : `${id}.d12`);
+
 /** The deck a job runs, in the job folder. */
 export const deckFileName = (name: string, program: JobProgram = "crystal"): string =>
 	program === "properties" ? `${name}.d3` : `${name}.d12`;

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ContainerConfig } from "../config/container.js";
 import { readDeck } from "../crystal/deck.js";
-import { deckFileName } from "../crystal/staging.js";
+import { deckFileName, deckOfId } from "../crystal/staging.js";
 import type { Backend } from "../runner/backend.js";
 import type { CoreBudget } from "../runner/core-budget.js";
 import { JobRunner, type JobRunnerOptions, type Placement } from "../runner/job-runner.js";
@@ -149,8 +149,7 @@ export class Project {
 
 	deck(id: string): FoundDeck {
 		const deck = this.decks.find((d) => d.id === id);
-		if (!deck)
-			throw new LaunchError(`no deck ${id.endsWith(".d3") ? id : `${id}.d12`} in ${this.projectDir}`);
+		if (!deck) throw new LaunchError(`no deck ${deckOfId(id)} in ${this.projectDir}`);
 		return deck;
 	}
 
@@ -178,9 +177,7 @@ export class Project {
 			return {
 				spec: spec as JobSpec,
 				deckPath:
-					deck?.deckPath ??
-					(record?.handle?.adopted ? record.handle.outputPath : undefined) ??
-					(id.endsWith(".d3") ? id : `${id}.d12`),
+					deck?.deckPath ?? (record?.handle?.adopted ? record.handle.outputPath : undefined) ?? deckOfId(id),
 				state: record?.state ?? "idle",
 				startedAt: record?.startedAt ?? null,
 				endedAt: record?.endedAt ?? null,

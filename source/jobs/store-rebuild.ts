@@ -12,7 +12,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { deckFileName } from "../crystal/staging.js";
+import { deckFileName, isPropertiesId } from "../crystal/staging.js";
 import type { RunRecord } from "../runner/run-store.js";
 
 /** As deep as deck discovery looks (discover.ts). */
@@ -57,7 +57,7 @@ function recordFrom(projectDir: string, jobDir: string, runName: string, runDir:
 		return null;
 	}
 	// A properties run keeps its records in runs/NAME.d3, beside its SCF's runs/NAME.
-	const properties = runName.endsWith(".d3");
+	const properties = isPropertiesId(runName);
 	const name = properties ? runName.slice(0, -3) : runName;
 	try {
 		statSync(join(jobDir, deckFileName(name, properties ? "properties" : "crystal")));

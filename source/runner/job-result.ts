@@ -50,12 +50,16 @@ export function resultsLeftBehind(exit: ExitRecord | null): string | null {
 	return `results not copied back: ${exit.missing.join(", ")}${where}`;
 }
 
+/** Who stopped a run: a stop asked for here, or one from outside crystal-tui (SLURM says
+ * CANCELLED: an scancel in another shell, an administrator); null: nobody. */
+export type StoppedBy = "here" | "outside" | null;
+
 /**
- * The end state: cancelled when a stop was asked for; failed when something else terminated it
+ * The end state: cancelled when someone stopped it; failed when something else terminated it
  * (a scheduler's time limit, a kill by hand); lost when it vanished without a record.
  */
-export function endState(result: JobResult, exit: ExitRecord | null, stopRequested: boolean): JobState {
-	if (stopRequested && !result.success) return "cancelled";
+export function endState(result: JobResult, exit: ExitRecord | null, stoppedBy: StoppedBy): JobState {
+	if (stoppedBy && !result.success) return "cancelled";
 	if (!exit) return "lost";
 	return result.success ? "finished" : "failed";
 }
@@ -66,6 +70,7 @@ export function endDetail(
 	exit: ExitRecord | null,
 	state: JobState,
 	backendDetail?: string,
+	stoppedBy: StoppedBy = null,
 ): string {
 	if (backendDetail && state !== "finished" && state !== "cancelled") return backendDetail;
 	switch (state) {
@@ -73,7 +78,9 @@ export function endDetail(
 			if (result.crystal.calcType === "properties") return "properties ended normally";
 			return result.finalEnergyHartree === null ? "done" : `E = ${result.finalEnergyHartree} Ha`;
 		case "cancelled":
-			return "stopped by the user";
+			return stoppedBy === "outside"
+				? `cancelled outside crystal-tui (${backendDetail ?? "by the scheduler"})`
+				: "stopped by the user";
 		case "lost":
 			return "ended without an exit record (killed, or the machine restarted)";
 		default: {

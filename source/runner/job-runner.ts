@@ -692,12 +692,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		// banner, its exit status alone says whether it went well.
 		const result =
 			handle.adopted && crystal.program === null ? { ...parsed, success: exit?.code === 0 } : parsed;
-		const stopAsked = record?.stopRequested ?? false;
-		const state = endState(result, exit, stopAsked || cancelledOutside);
-		const detail =
-			state === "cancelled" && !stopAsked
-				? `cancelled outside crystal-tui (${backendDetail ?? "by the scheduler"})`
-				: endDetail(result, exit, state, backendDetail);
+		const stop = record?.stopRequested ? "here" : cancelledOutside ? "outside" : null;
+		const state = endState(result, exit, stop);
+		const detail = endDetail(result, exit, state, backendDetail, stop);
 		const healing = await this.afterEnd(tracker, record, result, state, detail);
 		this.stopFollowing(job.id, true);
 		if (record)

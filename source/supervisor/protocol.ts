@@ -9,6 +9,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { Progress } from "../crystal/result.js";
 import type { QueueListing } from "../jobs/controller.js";
+import type { CommonFlags } from "../jobs/settings.js";
 import type { JobStatus } from "../jobs/status-rows.js";
 import type { OptPoint, ScfPoint } from "../runner/history.js";
 import type { RecoveryRecord } from "../runner/run-store.js";
@@ -16,18 +17,8 @@ import type { JobResult, JobSpec, JobState, StateChange } from "../runner/runner
 
 export const protocolVersion = 1;
 
-/** The flags of a command line that shape a run (see jobs/settings.ts). */
-export interface RunFlags {
-	runner?: string;
-	host?: string;
-	ranks?: number;
-	threads?: number;
-	maxJobs?: number;
-	crystalDir?: string;
-	keepScratch?: boolean;
-	oversubscribe?: boolean;
-	recover?: string;
-}
+/** The flags of a command line that shape a run (jobs/settings.ts turns them into settings). */
+export type RunFlags = CommonFlags;
 
 /** A job as clients see it. */
 export interface WireJob {

@@ -5,7 +5,8 @@
  * nothing is started half-way.
  */
 import { resolve } from "node:path";
-import { ConfigError } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
+import { isPropertiesId } from "../crystal/staging.js";
 import type { Chain, Project } from "../jobs/project.js";
 import { statusRows } from "../jobs/status-rows.js";
 import { activeStates, LaunchError } from "../runner/runner.js";
@@ -82,8 +83,7 @@ async function prepareLaunch(
 	const twice = ids.find((id, i) => ids.indexOf(id) !== i);
 	if (twice) throw new LaunchError(`${twice} is given twice: each deck runs once`);
 	// A properties deck runs after its SCF when both are given: the SCF is queued first.
-	const isProperties = (id: string) => id.endsWith(".d3");
-	ids = [...ids.filter((id) => !isProperties(id)), ...ids.filter(isProperties)];
+	ids = [...ids.filter((id) => !isPropertiesId(id)), ...ids.filter(isPropertiesId)];
 	const chain: Chain = { batch: ids };
 	if (after) {
 		const parent = p.resolveJob(after);

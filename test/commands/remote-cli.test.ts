@@ -10,6 +10,7 @@ import { join } from "node:path";
 import {
 	copyMockCrystal,
 	describe,
+	loopbackClusterEntry,
 	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
@@ -20,7 +21,6 @@ import {
 } from "../helpers/infra.js";
 import { crystalTui, deck, eventually } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
 /** The energy on the output's SCF ENDED line, as a number. */
 const scfEnergy = (out: string) =>
@@ -33,16 +33,7 @@ describe("crystal-tui run --host on a SLURM cluster from crystal-tui.toml", {
 		const dir = sharedTempDir("ct-cli-slurm-");
 		const bin = copyMockCrystal(sharedTempDir("ct-cli-bin-"));
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
-		await writeFile(
-			join(dir, "crystal-tui.toml"),
-			`[clusters.loop]
-partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
-crystal_dir = ${toml(bin)}
-poll_interval_seconds = 1
-time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.002" }
-`,
-		);
+		await writeFile(join(dir, "crystal-tui.toml"), loopbackClusterEntry("loop", bin));
 		const run = await crystalTui(["run", "mgo.d12", "--host", "loop", "--no-tui"], { cwd: dir });
 		assert.equal(run.exitCode, 0, run.all);
 		assert.match(run.stdout, /\[mgo\] +== SCF ENDED - CONVERGENCE ON ENERGY/);
@@ -65,16 +56,7 @@ env = { CRYSTAL_MOCK_DELAY = "0.002" }
 		cpSync(join(mockCrystalBin, ".."), mock, { recursive: true });
 		await writeFile(join(dir, "opt.d12"), deck("Quartz optimisation", ["OPTGEOM"]));
 		await writeFile(join(dir, "freq.d12"), deck("Silicon phonons", ["FREQCALC"], "EXTERNAL"));
-		await writeFile(
-			join(dir, "crystal-tui.toml"),
-			`[clusters.loop]
-partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
-crystal_dir = ${toml(join(mock, "bin"))}
-poll_interval_seconds = 1
-time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.002" }
-`,
-		);
+		await writeFile(join(dir, "crystal-tui.toml"), loopbackClusterEntry("loop", join(mock, "bin")));
 		const run = await crystalTui(
 			["run", "opt.d12", "freq.d12", "--after", "opt", "--host", "loop", "--no-tui"],
 			{
@@ -95,16 +77,7 @@ env = { CRYSTAL_MOCK_DELAY = "0.002" }
 		const dir = sharedTempDir("ct-cli-slurm-");
 		const bin = copyMockCrystal(sharedTempDir("ct-cli-bin-"));
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
-		await writeFile(
-			join(dir, "crystal-tui.toml"),
-			`[clusters.loop]
-partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
-crystal_dir = ${toml(bin)}
-poll_interval_seconds = 1
-time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.5" }
-`,
-		);
+		await writeFile(join(dir, "crystal-tui.toml"), loopbackClusterEntry("loop", bin, "0.5"));
 		const running = crystalTui(["run", "mgo.d12", "--host", "loop", "--no-tui"], { cwd: dir });
 		let slurmId = "";
 		await eventually(

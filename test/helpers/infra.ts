@@ -286,6 +286,20 @@ export const waitForEnd = (backend: Pick<Backend, "liveness">, handle: JobHandle
 		timeoutMs,
 	);
 
+/** The `[clusters.NAME]` lines of a crystal-tui.toml for the loopback SLURM cluster: its
+ * partition, the mock CRYSTAL in `crystalDir`, squeue asked every second, a 5-minute limit and
+ * the mock's pace (more keys of the entry may follow them). */
+export function loopbackClusterEntry(name: string, crystalDir: string, delay = "0.002"): string {
+	const q = (value: string | undefined) => JSON.stringify(value ?? "");
+	return `[clusters.${name}]
+partition = ${q(env.TEST_SLURM_PARTITION)}
+crystal_dir = ${q(crystalDir)}
+poll_interval_seconds = 1
+time = "5"
+env = { CRYSTAL_MOCK_DELAY = ${q(delay)} }
+`;
+}
+
 /** The `[hosts.NAME]` lines of a crystal-tui.toml that reach the loopback sshd as the test user
  * (more keys of the entry may follow them). */
 export function loopbackHostEntry(name: string): string {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 
@@ -54,6 +55,27 @@ export async function tempProject(files: Record<string, string | Buffer>): Promi
 }
 
 export const removeProject = (dir: string) => rm(dir, { recursive: true, force: true });
+
+/** A maker of temporary projects for one test file: when the file's tests end, each project's
+ * jobs are stopped (the supervisor would run them on) and its folder removed. */
+export function projectsOfThisFile(): (files: Record<string, string>) => Promise<string> {
+	const made: string[] = [];
+	after(async () => {
+		for (const dir of made) {
+			await crystalTui(["stop", "--all", "--force"], { cwd: dir });
+			await removeProject(dir);
+		}
+	});
+	return async (files) => {
+		const dir = await tempProject(files);
+		made.push(dir);
+		return dir;
+	};
+}
+
+/** How many runs of CRYSTAL an output holds: one banner each. */
+export const banners = (text: string): number =>
+	text.split("\n").filter((line) => line.includes("EEEEEEEEEE STARTING")).length;
 
 export interface CliOptions {
 	cwd: string;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import {
 	copyMockCrystal,
 	describe,
+	loopbackClusterEntry,
 	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
@@ -18,9 +19,8 @@ import {
 	sharedTempDir,
 	test,
 } from "../helpers/infra.js";
-import { crystalTui, deck, removeProject, tempProject } from "../helpers/project.js";
+import { banners, crystalTui, deck, removeProject, tempProject } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
 
 /** A band structure along an fcc path and a DOS with two projections, as a user writes it. */
@@ -54,8 +54,6 @@ async function rows(dir: string): Promise<Row[]> {
 	assert.equal(status.exitCode, 0, status.all);
 	return JSON.parse(status.stdout) as Row[];
 }
-
-const banners = (text: string) => text.split("\n").filter((l) => l.includes("EEEEEEEEEE STARTING")).length;
 
 /** The SCF and its properties run both ended well, one after the other, each in its own output,
  * and the bands and DOS came home readable. */
@@ -193,16 +191,7 @@ describe("properties decks on SLURM", { skip: requireOrSkip(loopbackSlurm) }, ()
 		const bin = copyMockCrystal(sharedTempDir("ct-props-bin-"));
 		await writeFile(join(dir, "mgo.d12"), deck("MgO bulk"));
 		await writeFile(join(dir, "mgo.d3"), propertiesDeck);
-		await writeFile(
-			join(dir, "crystal-tui.toml"),
-			`[clusters.hpc]
-partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
-crystal_dir = ${toml(bin)}
-poll_interval_seconds = 1
-time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.002" }
-`,
-		);
+		await writeFile(join(dir, "crystal-tui.toml"), loopbackClusterEntry("hpc", bin));
 		// A wave function of an earlier run must not be what properties reads: the new SCF's is.
 		await writeFile(join(dir, "mgo.f9"), "stale\n");
 		const run = await crystalTui(["run", "mgo.d12", "mgo.d3", "--host", "hpc", "--no-tui"], { cwd: dir });

@@ -7,35 +7,22 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { execa } from "execa";
 import {
 	cliPath,
 	crystalTui,
 	mockBin,
-	removeProject,
+	projectsOfThisFile,
 	sleep,
 	supervisorEnv,
-	tempProject,
 } from "../helpers/project.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const demo = (name: string) => readFileSync(join(root, "fixtures", "demo", name), "utf8");
 const retitled = (deck: string, title: string) => `${title}\n${deck.slice(deck.indexOf("\n") + 1)}`;
 
-const projects: string[] = [];
-after(async () => {
-	for (const dir of projects) {
-		await crystalTui(["stop", "--all", "--force"], { cwd: dir });
-		await removeProject(dir);
-	}
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-	const dir = await tempProject(files);
-	projects.push(dir);
-	return dir;
-}
+const project = projectsOfThisFile();
 
 interface Attempt {
 	attempt: number;

@@ -12,6 +12,7 @@ import {
 	copyMockCrystal,
 	describe,
 	it,
+	loopbackClusterEntry,
 	loopbackHostEntry,
 	loopbackSlurm,
 	loopbackSshd,
@@ -19,6 +20,7 @@ import {
 	sharedTempDir,
 } from "../helpers/infra.js";
 import {
+	banners,
 	cliPath,
 	crystalTui,
 	deck,
@@ -28,9 +30,7 @@ import {
 	supervisorEnv,
 } from "../helpers/project.js";
 
-const env = process.env;
 const toml = (value: string) => JSON.stringify(value);
-const banners = (text: string) => text.split("\n").filter((l) => l.includes("EEEEEEEEEE STARTING")).length;
 
 interface Row {
 	id: string;
@@ -78,13 +78,7 @@ describe("the supervisor SIGKILLed with local, SSH and SLURM jobs running", {
 crystal_dir = ${toml(bin)}
 env = { CRYSTAL_MOCK_DELAY = "0.3" }
 
-[clusters.hpc]
-partition = ${toml(env.TEST_SLURM_PARTITION ?? "")}
-crystal_dir = ${toml(bin)}
-poll_interval_seconds = 1
-time = "5"
-env = { CRYSTAL_MOCK_DELAY = "0.3" }
-`,
+${loopbackClusterEntry("hpc", bin, "0.3")}`,
 		);
 		// The remote jobs print slowly enough (a few tens of seconds) to be seen running all at once
 		// with the local one: a 1 s SSH run could end before the local queue's first job starts.

@@ -5,35 +5,21 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { execa } from "execa";
 import { supervisorPaths } from "../../source/supervisor/paths.js";
 import {
+	banners,
 	cliPath,
 	crystalTui,
 	deck,
 	mockBin,
-	removeProject,
+	projectsOfThisFile,
 	sleep,
 	supervisorEnv,
-	tempProject,
 } from "../helpers/project.js";
 
-const projects: string[] = [];
-after(async () => {
-	for (const dir of projects) {
-		await crystalTui(["stop", "--all", "--force"], { cwd: dir });
-		await removeProject(dir);
-	}
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-	const dir = await tempProject(files);
-	projects.push(dir);
-	return dir;
-}
-
-const banners = (text: string) => text.split("\n").filter((l) => l.includes("EEEEEEEEEE STARTING")).length;
+const project = projectsOfThisFile();
 
 interface Row {
 	id: string;
