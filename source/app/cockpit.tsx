@@ -2,6 +2,7 @@
  * Entry of the cockpit: draws the app on the alternate screen until the user quits, then
  * leaves every running job running and says which ones.
  */
+import { runName } from "../crystal/staging.js";
 import type { JobsController } from "../jobs/controller.js";
 import { loadUi } from "./load-ui.js";
 import { noticeSequence } from "./notify.js";
@@ -42,7 +43,8 @@ export async function runCockpit(controller: JobsController, options: CockpitOpt
 	await Promise.race([quitting, instance.waitUntilExit()]);
 	process.off("SIGINT", onSigint);
 	store.close();
-	const names = new Map(controller.jobs().map((j) => [j.spec.id, j.spec.name]));
+	// By the names the panes show: `mgo.d3` beside `mgo`.
+	const names = new Map(controller.jobs().map((j) => [j.spec.id, runName(j.spec.name, j.spec.program)]));
 	const running = await controller.detach();
 	instance.unmount();
 	await instance.waitUntilExit().catch(() => {});
