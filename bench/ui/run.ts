@@ -1,6 +1,8 @@
 /**
  * The cockpit under load and at rest. Flood: 4 jobs each printing 1000 lines a second for 10 s,
  * all at once. Rest: 4 jobs each printing a line every 2 s for 30 s, as CRYSTAL does for hours.
+ * At rest the window opens 2 s after the screen shows all four running, for both, so that
+ * start-up (bench/startup's subject) is not counted as rest; the flood counts it.
  * Prints the CPU seconds and peak RSS of the process that draws, for crystal-tui and for mprocs
  * showing the same 4 commands (the reference, measured in the same run), their ratios, and
  * crystal-tui's key-press-to-frame latency under that load. Both run in tmux panes of the same
@@ -20,7 +22,8 @@
  * The two are measured in alternating rounds (BENCH_ROUNDS, default 3) and compared by their
  * median CPU, so that other work on the machine weighs on both alike; peak RSS is the highest.
  *
- * BENCH_SCENARIOS picks them (default "flood,rest").
+ * BENCH_SCENARIOS picks them (default "flood,rest"). BENCH_TIMELINE=1 prints each window's CPU
+ * second by second (in hundredths), to see where it goes: start-up, output, the end.
  *
  * BENCH_PROFILE=DIR writes V8 CPU profiles of the cockpit and of the supervisor there (Node's
  * --cpu-prof, open them in Chrome's DevTools): at the end of each round the cockpit is quit with
@@ -70,10 +73,14 @@ interface Scenario {
 	seconds: number;
 	/** The CPU ratio to mprocs aimed at. */
 	target: number;
+	/** How long after start-up the window opens: 0 takes the start in (the flood), and at rest
+	 * the window opens once the screen shows the four running and this much later, for both, so
+	 * that what is measured is the rest and not the start (bench/startup measures that). */
+	settleMs: number;
 }
 const scenarios: Scenario[] = [
-	{ name: "flood", tickMs: 50, lines: 50, seconds: 10, target: 1 },
-	{ name: "rest", tickMs: 2000, lines: 1, seconds: 30, target: 2 },
+	{ name: "flood", tickMs: 50, lines: 50, seconds: 10, target: 1, settleMs: 0 },
+	{ name: "rest", tickMs: 2000, lines: 1, seconds: 30, target: 2, settleMs: 2000 },
 ].filter((s) => (process.env.BENCH_SCENARIOS ?? "flood,rest").split(",").includes(s.name));
 const size = { columns: 160, rows: 48 };
 
@@ -216,16 +223,26 @@ async function measure<T>(
 	during: (tmux: Tmux) => Promise<T>,
 	/** Another process measured over the same window (crystal-tui's supervisor). */
 	alsoPid: () => number | null = () => null,
+	/** Resolves once the screen shows the four printers running. */
+	ready: (tmux: Tmux) => Promise<void> = async () => {},
 ): Promise<Usage & { during: T; also: Usage | null }> {
 	const tmux = new Tmux();
 	try {
 		for (const file of readdirSync(done)) rmSync(join(done, file));
 		tmux.start(command, env, size.columns, size.rows, project);
 		await until("the printers to start", () => printersRunning() >= names.length, 30_000);
+		if (scenario.settleMs > 0) {
+			await ready(tmux);
+			await sleep(scenario.settleMs);
+		}
 		const pid = panePid(tmux);
 		const before = usage(pid);
 		const other = alsoPid();
 		const otherBefore = other ? usage(other) : null;
+		const samples: number[] = [];
+		const sampler = process.env.BENCH_TIMELINE
+			? setInterval(() => samples.push(usage(pid).cpuSeconds), 1000)
+			: null;
 		const result = await during(tmux);
 		await until(
 			"the printers to finish",
@@ -234,6 +251,12 @@ async function measure<T>(
 		);
 		await ended(tmux);
 		const after = usage(pid);
+		if (sampler) {
+			clearInterval(sampler);
+			console.log(
+				samples.map((v, i) => Math.round((v - (samples[i - 1] ?? before.cpuSeconds)) * 100)).join(" "),
+			);
+		}
 		const otherAfter = other ? usage(other) : null;
 		if (profileDir && other) await quitForProfiles(tmux, pid, other);
 		const also =
@@ -278,13 +301,16 @@ const measureCockpit = (scenario: Scenario) =>
 			await tmux.waitFor(/4 finished|4 failed/, 30_000);
 		},
 		async (tmux) => {
-			await tmux.waitFor("job4 local running", 30_000);
+			await tmux.waitFor(/job4 local running/, 30_000);
 			// At rest nothing is pressed: a key costs a frame, which is what is measured.
 			if (scenario.name === "rest") return [];
 			await sleep(2000);
 			return latency(tmux, 5);
 		},
 		supervisorPid,
+		async (tmux) => {
+			await tmux.waitFor(/job4 local running/, 30_000);
+		},
 	);
 
 const measureMprocs = (binary: string, scenario: Scenario) =>
