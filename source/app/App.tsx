@@ -3,7 +3,15 @@
  * other pages, and a footer. The frame is exactly the terminal's size, whatever it is resized to.
  */
 import { Box, useApp, useInput, useWindowSize } from "ink";
-import { type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import {
+	type ReactNode,
+	useContext,
+	useEffect,
+	useMemo,
+	useRef,
+	useState,
+	useSyncExternalStore,
+} from "react";
 import { isPropertiesId } from "../crystal/staging.js";
 import type { JobsController } from "../jobs/controller.js";
 import { Footer } from "./components/Footer.js";
@@ -19,7 +27,8 @@ import { useEverywhere } from "./hooks/use-everywhere.js";
 import { usePropertiesFiles } from "./hooks/use-properties-files.js";
 import { useQueue } from "./hooks/use-queue.js";
 import { keyNames } from "./keymap.js";
-import { gridLayout, outputRows } from "./layout.js";
+import { gridLayout, outputRows, paneRects } from "./layout.js";
+import { PainterContext } from "./painter-context.js";
 import { resultLines } from "./result-lines.js";
 import type { CockpitStore } from "./store.js";
 import {
@@ -47,6 +56,7 @@ export function App({ controller, store, onQuit }: AppProps) {
 	const queue = useQueue(controller, ui.overlay === "queue");
 	const everywhere = useEverywhere(controller, ui.overlay === "everywhere");
 	const { suspendTerminal } = useApp();
+	const painter = useContext(PainterContext);
 	const jobs = snapshot.jobs;
 	const now = snapshot.now;
 
@@ -262,6 +272,26 @@ export function App({ controller, store, onQuit }: AppProps) {
 			</Box>
 		);
 	}
+	// The painter draws the grid's panes between Ink's frames: where they are, from this render,
+	// before Ink writes the frame it makes (null while something else is drawn in their place).
+	const gridShown = ui.overlay !== "queue" && !overlay && !(ui.zoomed && focusedJob);
+	painter?.place(
+		gridShown
+			? paneRects(layout, pageJobs.length).map((rect, i) => {
+					const job = pageJobs[i] as (typeof pageJobs)[number];
+					return {
+						id: job.id,
+						...rect,
+						// Under the header's row.
+						y: rect.y + 1,
+						focused: offset + i === focus,
+						scroll: shownUi.scroll[job.id],
+						query: shownUi.search.query,
+						match: shownUi.search.match,
+					};
+				})
+			: null,
+	);
 	const others =
 		paged && !ui.zoomed && !overlay && ui.overlay !== "queue"
 			? jobs.filter((_, i) => i < offset || i >= offset + layout.perPage)

@@ -29,7 +29,12 @@ export async function runCockpit(controller: JobsController, options: CockpitOpt
 		quit = resolve;
 	});
 	const { drawCockpit } = await loadUi(() => import("./draw.js"));
-	const instance = drawCockpit({ controller, store, noColor: options.noColor, onQuit: () => quit() });
+	const { instance, stopPainting } = drawCockpit({
+		controller,
+		store,
+		noColor: options.noColor,
+		onQuit: () => quit(),
+	});
 	// Ctrl-C quits like q: the jobs are not ours to kill.
 	const onSigint = () => quit();
 	process.on("SIGINT", onSigint);
@@ -43,6 +48,7 @@ export async function runCockpit(controller: JobsController, options: CockpitOpt
 	await Promise.race([quitting, instance.waitUntilExit()]);
 	process.off("SIGINT", onSigint);
 	store.close();
+	stopPainting();
 	// By the names the panes show: `mgo.d3` beside `mgo`.
 	const names = new Map(controller.jobs().map((j) => [j.spec.id, runName(j.spec.name, j.spec.program)]));
 	const running = await controller.detach();

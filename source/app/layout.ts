@@ -68,3 +68,23 @@ export function gridLayout(jobs: number, width: number, height: number): GridLay
 export function outputRows(paneHeight: number): number {
 	return Math.max(1, paneHeight - 2);
 }
+
+/** Where each of `count` panes of a page is, from the grid's top left cell, in reading order. */
+export function paneRects(
+	layout: GridLayout,
+	count: number,
+): { x: number; y: number; width: number; height: number }[] {
+	const rects: { x: number; y: number; width: number; height: number }[] = [];
+	let y = 0;
+	for (let r = 0; r < layout.rows && rects.length < count; r++) {
+		const height = layout.paneHeights[r] ?? 0;
+		let x = 0;
+		for (let c = 0; c < layout.columns && rects.length < count; c++) {
+			const width = layout.paneWidths[c] ?? 0;
+			rects.push({ x, y, width, height });
+			x += width + separatorWidth;
+		}
+		y += height;
+	}
+	return rects;
+}

@@ -17,6 +17,11 @@
  * nothing. While output floods a pane on screen (more new lines between two frames than the
  * pane shows, so that every row is replaced at each frame anyway) frames come at `floodRate`:
  * the pane is a blur at any rate. What the user does shows within `promptMs`.
+ *
+ * A flush that brings only output, progress and the clock, for panes of the grid on screen,
+ * goes to the painter (pane-painter.ts) rather than to React: it writes the rows that changed
+ * straight onto the terminal. React hears of it at the next change of anything else, and draws
+ * from the newest snapshot then.
  */
 import type { Progress } from "../crystal/result.js";
 import { runName } from "../crystal/staging.js";
@@ -76,6 +81,13 @@ export interface Snapshot {
 	message: { text: string; at: number } | null;
 }
 
+/** Draws output, progress and clock changes of the grid's panes without React. */
+export interface QuietPainter {
+	/** Whether the changes of these jobs can be drawn without React now. */
+	accepts(ids: Iterable<string>): boolean;
+	paint(): void;
+}
+
 export interface StoreOptions {
 	/** Lines kept per job. */
 	capacity?: number;
@@ -131,6 +143,9 @@ export class CockpitStore {
 	private readonly now: () => number;
 	private readonly unsubscribers: (() => void)[] = [];
 	private closed = false;
+	private painter: QuietPainter | null = null;
+	/** Something React must draw changed since it last heard (a state, a message, the jobs). */
+	private cold = true;
 
 	constructor(
 		private readonly controller: JobsController,
@@ -172,6 +187,11 @@ export class CockpitStore {
 		this.timer = null;
 	}
 
+	/** Hands the flushes of output and the clock to `painter` when it accepts them. */
+	setPainter(painter: QuietPainter | null): void {
+		this.painter = painter;
+	}
+
 	subscribe = (listener: () => void): (() => void) => {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
@@ -187,6 +207,7 @@ export class CockpitStore {
 		const ids = [...this.entries.keys()];
 		if (ids.join("\n") !== this.order.join("\n")) {
 			this.order = ids;
+			this.cold = true;
 			this.schedule();
 		}
 	}
@@ -223,12 +244,14 @@ export class CockpitStore {
 
 	say(text: string): void {
 		this.message = { text, at: this.now() };
+		this.cold = true;
 		this.schedule();
 	}
 
 	clearMessage(): void {
 		if (!this.message) return;
 		this.message = null;
+		this.cold = true;
 		this.schedule();
 	}
 
@@ -372,6 +395,7 @@ export class CockpitStore {
 	/** `stream`: output or progress, which come in floods and wait for the output rate. */
 	private touch(entry: Entry, stream = false): void {
 		entry.dirty = true;
+		if (!stream) this.cold = true;
 		this.schedule(stream);
 	}
 
@@ -407,6 +431,7 @@ export class CockpitStore {
 		this.flooding = false;
 		let tick = Number.POSITIVE_INFINITY;
 		const jobs: JobView[] = [];
+		const changed: string[] = [];
 		for (const id of this.order) {
 			const entry = this.entries.get(id) as Entry;
 			const grew = entry.view.total !== entry.view.lines.total;
@@ -419,6 +444,7 @@ export class CockpitStore {
 					optHistory: entry.opt.slice(),
 				};
 				entry.dirty = false;
+				changed.push(id);
 			}
 			jobs.push(entry.view);
 			const { startedAt, endedAt, state } = entry.view;
@@ -428,6 +454,11 @@ export class CockpitStore {
 		this.snapshot = { jobs, now, message: this.message };
 		// The clock ticks when a time on screen changes (never when nothing runs).
 		if (tick < Number.POSITIVE_INFINITY && !this.closed) this.flushAt(tick);
+		if (!this.cold && this.painter?.accepts(changed)) {
+			this.painter.paint();
+			return;
+		}
+		this.cold = false;
 		for (const listener of this.listeners) listener();
 	}
 }

@@ -87,7 +87,11 @@ export function modeOf(state: UiState): Mode {
 }
 
 export function scrollOf(state: UiState, job: JobView): Scroll {
-	const scroll = state.scroll[job.id];
+	return scrollFrom(state.scroll[job.id], job);
+}
+
+/** A pane's scroll as shown: it follows unless it was paused, and never shows past the end. */
+export function scrollFrom(scroll: Scroll | undefined, job: JobView): Scroll {
 	if (!scroll || scroll.follow) return { follow: true, bottom: job.total, since: job.total };
 	return {
 		follow: false,

@@ -44,8 +44,9 @@ export class Tmux {
 		for (const char of text) this.tmux("send-keys", "-t", `s${this.session}`, "-l", char);
 	}
 
-	screen(): string {
-		return this.tmux("capture-pane", "-p", "-t", `s${this.session}`);
+	/** The screen as text; with `colours`, with the escape sequences of its colours and styles. */
+	screen(colours = false): string {
+		return this.tmux("capture-pane", "-p", ...(colours ? ["-e"] : []), "-t", `s${this.session}`);
 	}
 
 	/** A tmux format of the current pane, e.g. "#{pane_pid}". */

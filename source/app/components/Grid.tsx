@@ -1,10 +1,10 @@
 import { Box, Text } from "ink";
-import { type GridLayout, outputRows, separatorWidth } from "../layout.js";
+import { type GridLayout, separatorWidth } from "../layout.js";
+import { gridPaneProps } from "../pane-rows.js";
 import type { JobView } from "../store.js";
 import { useTheme } from "../theme.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
-import { elapsedText } from "./TitleLine.js";
 
 interface Props {
 	jobs: readonly JobView[];
@@ -37,26 +37,16 @@ export function Grid({ jobs, offset, layout, ui, now }: Props) {
 					<Box key={row[0]?.id ?? r} flexDirection="row" height={height}>
 						{row.map((job, c) => {
 							const index = offset + r * layout.columns + c;
-							const scroll = scrollOf(ui, job);
-							const start = Math.max(job.lines.first, scroll.bottom - outputRows(height));
-							const focused = index === ui.focus;
+							const place = {
+								width: layout.paneWidths[c] ?? 0,
+								height,
+								focused: index === ui.focus,
+								query: ui.search.query,
+								match: ui.search.match,
+							};
 							return [
 								c > 0 ? <Separator key={`${job.id}|`} height={height} /> : null,
-								<Pane
-									key={job.id}
-									job={job}
-									width={layout.paneWidths[c] ?? 0}
-									height={height}
-									focused={focused}
-									elapsed={elapsedText(job, now)}
-									rows={job.lines.slice(start, scroll.bottom)}
-									firstRow={start}
-									below={job.total - scroll.bottom}
-									arrived={job.total - scroll.since}
-									following={scroll.follow}
-									query={focused ? ui.search.query : ""}
-									match={focused ? ui.search.match : null}
-								/>,
+								<Pane key={job.id} {...gridPaneProps(job, scrollOf(ui, job), place, now)} />,
 							];
 						})}
 					</Box>

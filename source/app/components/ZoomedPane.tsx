@@ -1,10 +1,10 @@
 import type { JobsController } from "../../jobs/controller.js";
 import { useLogWindow } from "../hooks/use-log-window.js";
 import { outputRows } from "../layout.js";
+import { elapsedText } from "../pane-rows.js";
 import type { JobView } from "../store.js";
 import { scrollOf, type UiState } from "../ui-state.js";
 import { Pane } from "./Pane.js";
-import { elapsedText } from "./TitleLine.js";
 
 /** One job full screen; scrolling back past the ring reads the log from disk. */
 export function ZoomedPane(props: {

@@ -1,0 +1,115 @@
+/**
+ * The panes drawn between Ink's frames (app/pane-painter.ts) end up exactly as Ink draws them
+ * afresh: in a real terminal (tmux), with colours, four jobs printing while keys bring Ink frames
+ * in between, the screen left when they have ended is compared cell by cell, colours included,
+ * with the first screen of a new cockpit on the same project.
+ */
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { cliPath, deck, mockBin, removeProject, supervisorEnv, tempProject } from "../helpers/project.js";
+import { Tmux } from "./tmux.js";
+
+const tmux = new Tmux();
+const made: string[] = [];
+after(async () => {
+	tmux.close();
+	for (const dir of made) await removeProject(dir);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const names = ["a", "b", "c", "d"];
+const env = {
+	CRY23_EXEDIR: mockBin,
+	// Each job prints for several seconds, a few lines at a time.
+	CRYSTAL_MOCK_DELAY: "0.05",
+	TERM: "xterm-256color",
+	CI: "false",
+	FORCE_COLOR: "1",
+	...supervisorEnv,
+};
+
+/**
+ * The screen cell by cell as it looks: each cell's character with its colours and styles (a
+ * space's foreground shows only in reverse video or underlined), trailing plain spaces dropped.
+ * tmux writes the colours of a capture as changes from cell to cell, so the same look can come
+ * as different sequences; elapsed times are masked (a new cockpit reads them from the records,
+ * to the second).
+ */
+function look(capture: string): string[] {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what this reads
+	const masked = capture.replace(/( local \S.*?) \d+s(?=[\s\x1b]|$)/gm, "$1 Ns");
+	return masked.split("\n").map((line) => {
+		let fg = "";
+		let bg = "";
+		const flags = new Set<string>();
+		const cells: string[] = [];
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what this reads
+		for (const part of line.split(/(\x1b\[[\d;]*m)/)) {
+			// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what this reads
+			const sgr = /^\x1b\[([\d;]*)m$/.exec(part);
+			if (!sgr) {
+				for (const char of part) {
+					const shown = char !== " " || flags.has("7") || flags.has("4") ? fg : "";
+					cells.push(`${char}|${shown}|${bg}|${[...flags].sort().join("")}`);
+				}
+				continue;
+			}
+			const codes = (sgr[1] || "0").split(";").map(Number);
+			for (let i = 0; i < codes.length; i++) {
+				const code = codes[i] as number;
+				if (code === 0) {
+					fg = "";
+					bg = "";
+					flags.clear();
+				} else if (code === 38 || code === 48) {
+					const colour = `${codes[i + 1]};${codes[i + 2]}`;
+					i += 2;
+					if (code === 38) fg = colour;
+					else bg = colour;
+				} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) fg = String(code);
+				else if (code === 39) fg = "";
+				else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) bg = String(code);
+				else if (code === 49) bg = "";
+				else if (code === 22) {
+					flags.delete("1");
+					flags.delete("2");
+				} else if (code >= 23 && code <= 29) flags.delete(String(code - 20));
+				else flags.add(String(code));
+			}
+		}
+		while (cells.length > 0 && cells.at(-1) === " |||") cells.pop();
+		return cells.join("");
+	});
+}
+
+test("panes painted between Ink's frames end as Ink draws them afresh, colours and all", async () => {
+	const dir = await tempProject(Object.fromEntries(names.map((n) => [`${n}.d12`, deck(`${n} SCF`)])));
+	made.push(dir);
+	tmux.start(
+		`${cliPath} run ${names.map((n) => `${n}.d12`).join(" ")} --max-jobs 4 --oversubscribe`,
+		env,
+		140,
+		40,
+		dir,
+	);
+	await tmux.waitFor(/d local running/);
+	// Ink frames among the painter's writes: the focus goes round the four panes and back, and
+	// the help comes and goes.
+	for (const key of ["Tab", "Tab", "?", "Escape", "Tab", "Tab"]) {
+		await sleep(400);
+		tmux.key(key);
+	}
+	await tmux.waitFor(/4 finished/, 60_000);
+	await sleep(1500);
+	const capture = tmux.screen(true);
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what this reads
+	assert.match(capture, /\x1b\[4\dm/, "the screen has colours");
+	const painted = look(capture);
+	tmux.key("q");
+	await tmux.waitFor("[exit 0]");
+
+	tmux.start(cliPath, env, 140, 40, dir);
+	await tmux.waitFor(/4 finished/);
+	await sleep(1500);
+	assert.deepEqual(look(tmux.screen(true)), painted);
+});
