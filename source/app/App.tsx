@@ -192,7 +192,9 @@ export function App({ controller, store, onQuit }: AppProps) {
 		const names = keyNames(input, key);
 		if (names.length === 0) return;
 		store.clearMessage();
-		const step = reduceKeys(uiRef.current, names, contextRef.current);
+		// The newest jobs, not those of the last render: output drawn by the painter since has
+		// moved the ends that scrolling counts from.
+		const step = reduceKeys(uiRef.current, names, { ...contextRef.current, jobs: store.getSnapshot().jobs });
 		uiRef.current = step.state;
 		setUi(step.state);
 		for (const effect of step.effects) run(effect);

@@ -79,9 +79,12 @@ export class PanePainter {
 	}
 
 	/** Whether new output, progress or a clock tick of these jobs is drawn here without React:
-	 * the grid is on screen, and none of them is a placed pane that Ink draws (starting). */
+	 * the grid is on screen with no search under way, and none of them is a placed pane that Ink
+	 * draws (starting). */
 	accepts(ids: Iterable<string>): boolean {
 		if (!this.placements || this.stopped) return false;
+		// A search's footer counts the matches in the focused job's lines: React keeps it true.
+		if (this.placements.some((p) => p.query !== "")) return false;
 		const jobs = this.jobsById();
 		for (const id of ids) {
 			const placed = this.placements.some((p) => p.id === id);

@@ -113,3 +113,19 @@ test("panes painted between Ink's frames end as Ink draws them afresh, colours a
 	await sleep(1500);
 	assert.deepEqual(look(tmux.screen(true)), painted);
 });
+
+test("scrolling back counts from the newest line, though the painter drew it and React did not", async () => {
+	const dir = await tempProject({ "mgo.d12": deck("MgO SCF") });
+	made.push(dir);
+	// A line every 0.2 s: React hears of the run starting, then only the painter draws.
+	tmux.start(`${cliPath} run mgo.d12`, { ...env, CRYSTAL_MOCK_DELAY: "0.2" }, 80, 24, dir);
+	await tmux.waitFor(/CYC +4 /, 60_000);
+	tmux.key("PageUp");
+	const screen = await tmux.waitFor(/paused · \d+ lines below/);
+	const below = Number(/paused · (\d+) lines below/.exec(screen)?.[1]);
+	// One page (the pane's 20 rows less one) back from the end, and perhaps a line or two that
+	// arrived meanwhile; counted from where React last drew, it would be many more.
+	assert.ok(below >= 19 && below <= 22, `${below} lines below`);
+	tmux.key("q");
+	await tmux.waitFor("[exit 0]");
+});
