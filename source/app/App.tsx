@@ -274,33 +274,39 @@ export function App({ controller, store, onQuit }: AppProps) {
 			</Box>
 		);
 	}
-	// The painter draws the grid's panes between Ink's frames: where they are, from this render,
-	// before Ink writes the frame it makes (null while something else is drawn in their place).
-	const gridShown = ui.overlay !== "queue" && !overlay && !(ui.zoomed && focusedJob);
-	painter?.place(
-		gridShown
-			? paneRects(layout, pageJobs.length).map((rect, i) => {
-					const job = pageJobs[i] as (typeof pageJobs)[number];
-					return {
-						id: job.id,
-						...rect,
-						// Under the header's row.
-						y: rect.y + 1,
-						focused: offset + i === focus,
-						scroll: shownUi.scroll[job.id],
-						query: shownUi.search.query,
-						match: shownUi.search.match,
-					};
-				})
-			: null,
-	);
 	const others =
 		paged && !ui.zoomed && !overlay && ui.overlay !== "queue"
 			? jobs.filter((_, i) => i < offset || i >= offset + layout.perPage)
 			: null;
+	// The painter draws the grid's panes and the header between Ink's frames: where they are,
+	// from this render, before Ink writes the frame it makes (null while something else is drawn
+	// in the panes' place).
+	const gridShown = ui.overlay !== "queue" && !overlay && !(ui.zoomed && focusedJob);
+	const header = { projectDir: controller.projectDir, page, pages: layout.pages, width };
+	painter?.place(
+		gridShown
+			? {
+					header,
+					otherPages: others !== null,
+					panes: paneRects(layout, pageJobs.length).map((rect, i) => {
+						const job = pageJobs[i] as (typeof pageJobs)[number];
+						return {
+							id: job.id,
+							...rect,
+							// Under the header's row.
+							y: rect.y + 1,
+							focused: offset + i === focus,
+							scroll: shownUi.scroll[job.id],
+							query: shownUi.search.query,
+							match: shownUi.search.match,
+						};
+					}),
+				}
+			: null,
+	);
 	return (
 		<Box width={width} height={height} flexDirection="column" overflow="hidden">
-			<Header projectDir={controller.projectDir} jobs={jobs} page={page} pages={layout.pages} width={width} />
+			<Header jobs={jobs} {...header} />
 			{main}
 			{others ? <JobList jobs={others} /> : null}
 			<Footer

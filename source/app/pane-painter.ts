@@ -1,26 +1,28 @@
 /**
- * Draws the panes of the grid straight onto the terminal when only their output, their progress
- * or the clock changed, which is nearly all a CRYSTAL job does for hours: the rows of each pane
- * that differ from what the terminal shows are written at their place, and nothing else. Ink
- * would lay out, compose and compare the whole screen, and React visit every component, for the
- * same few cells; that is most of what a cockpit at rest would cost.
+ * Draws the panes of the grid (and the header's counts) straight onto the terminal when only
+ * what the jobs do changed: their output, progress, clock and state, which is nearly all a
+ * CRYSTAL job does for hours. The rows that differ from what the terminal shows are written at
+ * their place, and nothing else. Ink would lay out, compose and compare the whole screen, and
+ * React visit every component, for the same few cells; that is most of what a cockpit at rest
+ * would cost.
  *
- * Ink stays the one that draws everything else (header, footer, overlays, the zoomed pane, a
- * job that is starting, with its spinner) and every frame after a key or a change of state. The
- * two share the terminal by two rules:
- * - The rows are the same strings either way (pane-rows.ts), so whoever drew last, the screen
- *   is right.
+ * Ink stays the one that draws everything else (footer, overlays, the zoomed pane, the other
+ * pages' list, a job that is starting, with its spinner) and every frame after a key. The two
+ * share the terminal by two rules:
+ * - The rows are the same strings either way (pane-rows.ts, header-row.ts), so whoever drew
+ *   last, the screen is right.
  * - Ink writes a terminal line only where its own frame changed, from the first cell that
  *   differs from its previous frame to the end of the line, trusting the cells before it to be
- *   its own. After each write of Ink's, the lines it may have written (those where a pane's rows
- *   changed since Ink's previous write, and the band of a spinning job) may show a mix of Ink's
- *   rows and the painter's from the first such pane on, so the painter writes its rows there
- *   again, whole. Lines and panes Ink left alone still show what the painter wrote.
+ *   its own. After each write of Ink's, the lines it may have written (those where a region's
+ *   rows changed since Ink's previous write, and the band of a spinning job) may show a mix of
+ *   Ink's rows and the painter's from the first such region on, so the painter writes its rows
+ *   there again, whole. Lines and regions Ink left alone still show what the painter wrote.
  *
  * Each write is wrapped in save-cursor and restore-cursor, so Ink finds its cursor where it
  * left it.
  */
-import { gridPaneProps, type PaneProps, paneRows } from "./pane-rows.js";
+import { type HeaderPlace, headerRow } from "./header-row.js";
+import { gridPaneProps, paneRows } from "./pane-rows.js";
 import type { JobView, Snapshot } from "./store.js";
 import type { Theme } from "./theme.js";
 import { type Scroll, scrollFrom } from "./ui-state.js";
@@ -40,6 +42,27 @@ export interface PanePlacement {
 	match: number | null;
 }
 
+/** What the last render of the cockpit placed where the painter may draw. */
+export interface Places {
+	panes: readonly PanePlacement[];
+	/** The header's row, at the top. */
+	header: HeaderPlace;
+	/** The other pages' list is on screen: Ink draws the states there. */
+	otherPages: boolean;
+}
+
+/** The header's name among the painter's regions. */
+export const headerKey = "\0header";
+
+/** A rectangle the painter draws, and the rows it shows now (null: same as last painted). */
+interface Region {
+	key: string;
+	x: number;
+	y: number;
+	height: number;
+	rows: () => readonly string[] | null;
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what these look for
 const modeSwitch = /^\x1b\[\?[\d;]*[hl]$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what these look for
@@ -47,12 +70,14 @@ const erasure = /\x1b\[[0-3]?J|\x1b\[2K/;
 
 export class PanePainter {
 	/** null while the grid is not on screen (an overlay, the zoomed pane, the queue). */
-	private placements: readonly PanePlacement[] | null = null;
-	/** What the terminal shows in each placed pane, row by row, as far as known. */
+	private places: Places | null = null;
+	/** What the terminal shows in each region, row by row, as far as known. */
 	private readonly screen = new Map<string, (string | undefined)[]>();
-	/** The rows Ink has in its tree for each pane (its last render), and as of its last write. */
+	/** The rows Ink has in its tree for each region (its last render), and as of its last write. */
 	private readonly inkRows = new Map<string, readonly string[]>();
 	private inkWritten = new Map<string, readonly string[]>();
+	/** The panes Ink last drew as starting, with ink-spinner's own animation. */
+	private readonly inkStarting = new Set<string>();
 	/** What each pane was last painted from: the same job view, time and place draw the same. */
 	private readonly paintedFrom = new Map<string, { job: JobView; elapsed: string; place: PanePlacement }>();
 	private stopped = false;
@@ -65,89 +90,90 @@ export class PanePainter {
 		private readonly terminalRows: () => number,
 	) {}
 
-	/** From the render of the grid, before Ink writes its frame: null when the grid is not shown. */
-	place(placements: readonly PanePlacement[] | null): void {
-		const before = this.placements;
-		this.placements = placements;
-		if (!samePlaces(before, placements)) this.screen.clear();
+	/** From the render of the cockpit, before Ink writes its frame: null when the grid is not shown. */
+	place(places: Places | null): void {
+		if (!samePlaces(this.places, places)) this.screen.clear();
+		this.places = places;
 		this.paintedFrom.clear();
 	}
 
-	/** From the render of a pane: the rows Ink now has for it. */
-	rendered(id: string, rows: readonly string[]): void {
-		this.inkRows.set(id, rows);
+	/** From the render of a pane or the header: the rows Ink now has for it. */
+	rendered(key: string, rows: readonly string[], starting = false): void {
+		this.inkRows.set(key, rows);
+		if (starting) this.inkStarting.add(key);
+		else this.inkStarting.delete(key);
 	}
 
-	/** Whether new output, progress or a clock tick of these jobs is drawn here without React:
-	 * the grid is on screen with no search under way, and none of them is a placed pane that Ink
-	 * draws (starting). */
-	accepts(ids: Iterable<string>): boolean {
-		if (!this.placements || this.stopped) return false;
-		// A search's footer counts the matches in the focused job's lines: React keeps it true.
-		if (this.placements.some((p) => p.query !== "")) return false;
+	/**
+	 * Whether the changes of these jobs can be drawn here without React: the grid is on screen
+	 * with no search under way (the footer counts its matches), and no pane among them is drawn
+	 * by Ink as starting, or is to be. A change of state also needs every job on screen (the
+	 * other pages' list shows states too).
+	 */
+	accepts(ids: Iterable<string>, states: boolean): boolean {
+		const places = this.places;
+		if (!places || this.stopped) return false;
+		if (places.panes.some((p) => p.query !== "")) return false;
+		if (states && places.otherPages) return false;
 		const jobs = this.jobsById();
 		for (const id of ids) {
-			const placed = this.placements.some((p) => p.id === id);
-			if (placed && jobs.get(id)?.state === "starting") return false;
+			const placed = places.panes.some((p) => p.id === id);
+			if (!placed) {
+				if (states) return false;
+				continue;
+			}
+			if (jobs.get(id)?.state === "starting" || this.inkStarting.has(id)) return false;
 		}
 		return true;
 	}
 
-	/** Writes the rows of each placed pane that differ from what the terminal shows. */
+	/** Writes the rows of each region that differ from what the terminal shows. */
 	paint(): void {
-		if (!this.placements || this.stopped) return;
-		const { now } = this.snapshot();
-		const jobs = this.jobsById();
+		if (!this.places || this.stopped) return;
 		let out = "";
-		for (const place of this.placements) {
-			const job = jobs.get(place.id);
-			if (!job || job.state === "starting") continue;
-			const props = this.propsOf(job, place, now);
-			const from = this.paintedFrom.get(place.id);
-			if (from && from.job === job && from.elapsed === props.elapsed && from.place === place) continue;
-			this.paintedFrom.set(place.id, { job, elapsed: props.elapsed, place });
-			const rows = paneRows(props, this.theme);
-			let screen = this.screen.get(place.id);
+		for (const region of this.regions()) {
+			const rows = region.rows();
+			if (!rows) continue;
+			let screen = this.screen.get(region.key);
 			if (!screen) {
 				screen = [];
-				this.screen.set(place.id, screen);
+				this.screen.set(region.key, screen);
 			}
 			for (let r = 0; r < rows.length; r++) {
 				if (rows[r] === screen[r]) continue;
-				out += `\x1b[${place.y + r + 1};${place.x + 1}H${rows[r]}`;
+				out += `\x1b[${region.y + r + 1};${region.x + 1}H${rows[r]}`;
 				screen[r] = rows[r];
 			}
 		}
 		if (out) this.write(`\x1b7${out}\x1b8`);
 	}
 
-	/** Ink wrote `data` to the terminal: take what it may have rewritten as its, then paint. */
+	/** Ink wrote `data` to the terminal: what it may have written is unknown, then painted. */
 	inkWrote(data: string): void {
 		if (this.stopped) return;
 		if (modeSwitch.test(data)) return;
-		const placements = this.placements;
-		if (placements) {
+		if (this.places) {
 			const whole = erasure.test(data) || newlines(data) >= this.terminalRows() - 1;
-			const jobs = this.jobsById();
+			const regions = this.regions();
 			// Each line Ink may have written, and the column it may have written from.
 			const lines = new Map<number, number>();
 			const wrote = (line: number, x: number) => lines.set(line, Math.min(x, lines.get(line) ?? x));
-			for (const place of placements) {
-				const ink = this.inkRows.get(place.id);
-				const before = this.inkWritten.get(place.id);
+			for (const region of regions) {
+				const ink = this.inkRows.get(region.key);
+				const before = this.inkWritten.get(region.key);
 				// A spinner turns without a render of its pane: its band line is Ink's at each write.
-				if (jobs.get(place.id)?.state === "starting") wrote(place.y, place.x);
-				for (let r = 0; r < place.height; r++)
-					if (whole || ink?.[r] !== before?.[r]) wrote(place.y + r, whole ? 0 : place.x);
+				if (this.inkStarting.has(region.key)) wrote(region.y, region.x);
+				for (let r = 0; r < region.height; r++)
+					if (whole || ink?.[r] !== before?.[r]) wrote(region.y + r, whole ? 0 : region.x);
 			}
-			for (const place of placements) {
-				const screen = this.screen.get(place.id);
+			for (const region of regions) {
+				const screen = this.screen.get(region.key);
 				if (!screen) continue;
-				for (let r = 0; r < place.height; r++) {
-					const from = lines.get(place.y + r);
-					if (from === undefined || from > place.x) continue;
+				for (let r = 0; r < region.height; r++) {
+					const from = lines.get(region.y + r);
+					if (from === undefined || from > region.x) continue;
 					screen[r] = undefined;
-					this.paintedFrom.delete(place.id);
+					this.paintedFrom.delete(region.key);
 				}
 			}
 		}
@@ -164,18 +190,56 @@ export class PanePainter {
 		return new Map(this.snapshot().jobs.map((job) => [job.id, job]));
 	}
 
-	private propsOf(job: JobView, place: PanePlacement, now: number): PaneProps {
-		return gridPaneProps(job, scrollFrom(place.scroll, job), place, now);
+	private regions(): Region[] {
+		const places = this.places;
+		if (!places) return [];
+		const snapshot = this.snapshot();
+		const jobs = new Map(snapshot.jobs.map((job) => [job.id, job]));
+		const regions: Region[] = [
+			{
+				key: headerKey,
+				x: 0,
+				y: 0,
+				height: 1,
+				rows: () => [headerRow(places.header, snapshot.jobs, this.theme)],
+			},
+		];
+		for (const place of places.panes)
+			regions.push({
+				key: place.id,
+				x: place.x,
+				y: place.y,
+				height: place.height,
+				rows: () => this.paneRowsOf(jobs.get(place.id), place, snapshot.now),
+			});
+		return regions;
+	}
+
+	private paneRowsOf(job: JobView | undefined, place: PanePlacement, now: number): readonly string[] | null {
+		if (!job || job.state === "starting" || this.inkStarting.has(place.id)) return null;
+		const props = gridPaneProps(job, scrollFrom(place.scroll, job), place, now);
+		const from = this.paintedFrom.get(place.id);
+		if (from && from.job === job && from.elapsed === props.elapsed && from.place === place) return null;
+		this.paintedFrom.set(place.id, { job, elapsed: props.elapsed, place });
+		return paneRows(props, this.theme);
 	}
 }
 
-function samePlaces(a: readonly PanePlacement[] | null, b: readonly PanePlacement[] | null): boolean {
+function samePlaces(a: Places | null, b: Places | null): boolean {
 	if (a === null || b === null) return a === b;
+	const [p, q] = [a.panes, b.panes];
 	return (
-		a.length === b.length &&
-		a.every((p, i) => {
-			const q = b[i] as PanePlacement;
-			return p.id === q.id && p.x === q.x && p.y === q.y && p.width === q.width && p.height === q.height;
+		a.header.width === b.header.width &&
+		p.length === q.length &&
+		p.every((one, i) => {
+			const other = q[i] as PanePlacement;
+			return (
+				one.id === other.id &&
+				one.x === other.x &&
+				one.y === other.y &&
+				one.width === other.width &&
+				one.height === other.height
+			);
 		})
 	);
 }

@@ -18,10 +18,10 @@
  * pane shows, so that every row is replaced at each frame anyway) frames come at `floodRate`:
  * the pane is a blur at any rate. What the user does shows within `promptMs`.
  *
- * A flush that brings only output, progress and the clock, for panes of the grid on screen,
- * goes to the painter (pane-painter.ts) rather than to React: it writes the rows that changed
- * straight onto the terminal. React hears of it at the next change of anything else, and draws
- * from the newest snapshot then.
+ * A flush that brings only what jobs do (output, progress, the clock, a change of state), for
+ * panes of the grid on screen, goes to the painter (pane-painter.ts) rather than to React: it
+ * writes the rows that changed straight onto the terminal. React hears of it at the next change
+ * of anything else, and draws from the newest snapshot then.
  */
 import type { Progress } from "../crystal/result.js";
 import { runName } from "../crystal/staging.js";
@@ -81,10 +81,10 @@ export interface Snapshot {
 	message: { text: string; at: number } | null;
 }
 
-/** Draws output, progress and clock changes of the grid's panes without React. */
+/** Draws what the jobs do (output, progress, clock, state) in the grid's panes without React. */
 export interface QuietPainter {
-	/** Whether the changes of these jobs can be drawn without React now. */
-	accepts(ids: Iterable<string>): boolean;
+	/** Whether the changes of these jobs (`states`: of their state too) can be drawn without React now. */
+	accepts(ids: Iterable<string>, states: boolean): boolean;
 	paint(): void;
 }
 
@@ -144,8 +144,10 @@ export class CockpitStore {
 	private readonly unsubscribers: (() => void)[] = [];
 	private closed = false;
 	private painter: QuietPainter | null = null;
-	/** Something React must draw changed since it last heard (a state, a message, the jobs). */
+	/** Something only React draws changed since it last heard (a message, the jobs). */
 	private cold = true;
+	/** A job's state or result changed since the last flush. */
+	private statesChanged = false;
 
 	constructor(
 		private readonly controller: JobsController,
@@ -224,7 +226,7 @@ export class CockpitStore {
 			if (view.lines.total > 0) continue;
 			view.lines.clear(start);
 			view.lines.push(slice.lines);
-			this.touch(entry);
+			this.touch(entry, "view");
 		}
 	}
 
@@ -237,7 +239,7 @@ export class CockpitStore {
 			const entry = this.entries.get(id);
 			if (entry?.view.unseen) {
 				entry.view.unseen = false;
-				this.touch(entry);
+				this.touch(entry, "view");
 			}
 		}
 	}
@@ -336,7 +338,7 @@ export class CockpitStore {
 		view.detail = change.detail ?? null;
 		// A state change is when the record of attempts changes (an attempt ended or began).
 		view.recovery = this.controller.jobs().find((j) => j.spec.id === id)?.recovery ?? null;
-		this.touch(entry);
+		this.touch(entry, "state");
 	}
 
 	private onOutput(id: string, batch: OutputBatch): void {
@@ -348,7 +350,7 @@ export class CockpitStore {
 			this.arrived.set(id, arrived);
 			if (arrived > this.visibleRows) this.flooding = true;
 		}
-		this.touch(entry, true);
+		this.touch(entry, "output");
 	}
 
 	private onProgress(id: string, progress: Progress): void {
@@ -361,7 +363,7 @@ export class CockpitStore {
 		if (kept) {
 			entry.scf = kept.scf.slice(-historyLimit);
 			entry.opt = kept.opt.slice(-historyLimit);
-			this.touch(entry, true);
+			this.touch(entry, "output");
 			return;
 		}
 		if (progress.scfCycle !== null) {
@@ -382,21 +384,25 @@ export class CockpitStore {
 				entry.opt.push({ point: entry.opt.length + 1, energy: progress.optEnergyHartree });
 			}
 		}
-		this.touch(entry, true);
+		this.touch(entry, "output");
 	}
 
 	private onResult(id: string, result: JobResult): void {
 		const entry = this.entry(id);
 		if (!entry) return;
 		entry.view.result = result;
-		this.touch(entry);
+		this.touch(entry, "state");
 	}
 
-	/** `stream`: output or progress, which come in floods and wait for the output rate. */
-	private touch(entry: Entry, stream = false): void {
+	/**
+	 * `output`: output or progress, which come in floods and wait for the output rate; `state`:
+	 * what a job's pane and the header show of its state and result; `view`: anything else.
+	 */
+	private touch(entry: Entry, change: "output" | "state" | "view"): void {
 		entry.dirty = true;
-		if (!stream) this.cold = true;
-		this.schedule(stream);
+		if (change === "view") this.cold = true;
+		if (change === "state") this.statesChanged = true;
+		this.schedule(change === "output");
 	}
 
 	/** Something changed: flush as soon as its rate allows. */
@@ -454,7 +460,9 @@ export class CockpitStore {
 		this.snapshot = { jobs, now, message: this.message };
 		// The clock ticks when a time on screen changes (never when nothing runs).
 		if (tick < Number.POSITIVE_INFINITY && !this.closed) this.flushAt(tick);
-		if (!this.cold && this.painter?.accepts(changed)) {
+		const states = this.statesChanged;
+		this.statesChanged = false;
+		if (!this.cold && this.painter?.accepts(changed, states)) {
 			this.painter.paint();
 			return;
 		}

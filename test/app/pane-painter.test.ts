@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PanePainter, type PanePlacement } from "../../source/app/pane-painter.js";
+import { PanePainter, type PanePlacement, type Places } from "../../source/app/pane-painter.js";
 import { CockpitStore } from "../../source/app/store.js";
 import { makeTheme } from "../../source/app/theme.js";
 import { FakeController } from "./fake-controller.js";
@@ -15,6 +15,12 @@ const placements: PanePlacement[] = [
 	{ id: "a", x: 0, y: 1, width: 40, height: 8, focused: true, scroll: undefined, query: "", match: null },
 	{ id: "b", x: 41, y: 1, width: 40, height: 8, focused: false, scroll: undefined, query: "", match: null },
 ];
+
+const places0: Places = {
+	panes: placements,
+	header: { projectDir: "/project", page: 0, pages: 1, width: 81 },
+	otherPages: false,
+};
 
 /** The cells each write puts text at, as "row:column" from 1, as a terminal reads them. */
 function places(writes: readonly string[]): string[] {
@@ -40,7 +46,7 @@ function setUp() {
 	controller.state("a", "running");
 	controller.state("b", "running");
 	store.flush();
-	painter.place(placements);
+	painter.place(places0);
 	painter.paint();
 	return {
 		controller,
@@ -57,7 +63,8 @@ function setUp() {
 test("the first paint writes every row of every pane, each at its place", () => {
 	const { writes, store } = setUp();
 	const at = places(writes);
-	assert.equal(at.length, 16);
+	assert.equal(at.length, 17);
+	assert.ok(at.includes("1:1"), "the header");
 	for (let row = 2; row <= 9; row++) {
 		assert.ok(at.includes(`${row}:1`), `row ${row} of a`);
 		assert.ok(at.includes(`${row}:42`), `row ${row} of b`);
@@ -98,25 +105,47 @@ test("a tick of the clock writes the title bands, not the panes", () => {
 	store.close();
 });
 
-test("a change of state goes to React, and Ink's frame is then painted over where it wrote", () => {
-	const { controller, store, painter, writes, react } = setUp();
+test("a job that ends redraws its band, its progress line and the header's counts, without React", () => {
+	const { controller, store, writes, react } = setUp();
 	writes.length = 0;
 	const before = react();
 	controller.state("b", "finished");
 	store.flush();
-	assert.equal(react(), before + 1, "React draws a change of state");
-	assert.deepEqual(writes, [], "the painter leaves it to Ink");
+	assert.equal(react(), before, "no React render for a change of state");
+	assert.deepEqual(places(writes).sort(), ["1:1", "2:42"]);
+	assert.match(writes.join(""), /1 running.*1 finished/);
+	store.close();
+});
+
+test("a job that starts goes to React, whose ink-spinner turns in its band", () => {
+	const { controller, store, writes, react } = setUp();
+	writes.length = 0;
+	const before = react();
+	controller.state("b", "queued");
+	controller.state("b", "starting");
+	store.flush();
+	assert.equal(react(), before + 1);
+	assert.deepEqual(writes, []);
+	store.close();
+});
+
+test("after Ink writes a line, the painter writes its rows there again from the first changed pane on", () => {
+	const { store, painter, writes } = setUp();
 	const rows = (band: string) => [band, "progress", "", "", "", "", "", ""];
 	painter.rendered("a", rows("band of a"));
-	painter.rendered("b", rows("band of b running"));
+	painter.rendered("b", rows("band of b"));
 	painter.inkWrote("the whole frame");
 	writes.length = 0;
-	// Ink's render of b's band changed: Ink writes that line from b's band on (from the first
-	// cell that differs from its previous frame), so the painter writes b's band again, whole,
-	// and leaves a's alone.
-	painter.rendered("b", rows("band of b finished"));
-	painter.inkWrote("\x1b[2;42Hfinished");
+	// Ink's render of b's band changed (the focus moved, say): Ink writes that line from b's band
+	// on (from the first cell that differs from its previous frame), trusting what is before it,
+	// so the painter writes b's band again, whole, and leaves a's alone.
+	painter.rendered("b", rows("band of b, focused"));
+	painter.inkWrote("\x1b[2;42Hfocused");
 	assert.deepEqual(places(writes), ["2:42"]);
+	writes.length = 0;
+	// A write of Ink's that is not a frame (synchronised output on and off) changes nothing.
+	painter.inkWrote("\x1b[?2026h");
+	assert.deepEqual(writes, []);
 	store.close();
 });
 

@@ -20,7 +20,7 @@ export const Pane = memo(function Pane(props: PaneProps) {
 	const theme = useTheme();
 	const painter = useContext(PainterContext);
 	const rows = paneRows(props, theme);
-	painter?.rendered(props.job.id, rows);
+	painter?.rendered(props.job.id, rows, props.job.state === "starting");
 	return (
 		<Box width={props.width} height={props.height} flexDirection="column">
 			{props.job.state === "starting" ? <StartingBand {...props} /> : <Row text={rows[0] ?? ""} />}
