@@ -37,6 +37,7 @@ import {
 	matcher,
 	modeOf,
 	reduceKeys,
+	scrollOf,
 	showMatch,
 	type UiContext,
 } from "./ui-state.js";
@@ -278,31 +279,39 @@ export function App({ controller, store, onQuit }: AppProps) {
 		paged && !ui.zoomed && !overlay && ui.overlay !== "queue"
 			? jobs.filter((_, i) => i < offset || i >= offset + layout.perPage)
 			: null;
-	// The painter draws the grid's panes and the header between Ink's frames: where they are,
-	// from this render, before Ink writes the frame it makes (null while something else is drawn
-	// in the panes' place).
-	const gridShown = ui.overlay !== "queue" && !overlay && !(ui.zoomed && focusedJob);
+	// The painter draws the panes and the header between Ink's frames: where they are, from this
+	// render, before Ink writes the frame it makes. The zoomed pane while it follows its output
+	// (scrolled back, its rows may come from the log on disk); none while an overlay is shown.
 	const header = { projectDir: controller.projectDir, page, pages: layout.pages, width };
+	const placed = (
+		job: (typeof jobs)[number],
+		rect: { x: number; y: number; width: number; height: number },
+	) => ({
+		id: job.id,
+		...rect,
+		// Under the header's row.
+		y: rect.y + 1,
+		focused: job === focusedJob,
+		scroll: shownUi.scroll[job.id],
+		query: shownUi.search.query,
+		match: shownUi.search.match,
+	});
+	const overlaid = ui.overlay === "queue" || overlay !== null;
+	const zoomedJob = ui.zoomed ? focusedJob : undefined;
 	painter?.place(
-		gridShown
-			? {
-					header,
-					otherPages: others !== null,
-					panes: paneRects(layout, pageJobs.length).map((rect, i) => {
-						const job = pageJobs[i] as (typeof pageJobs)[number];
-						return {
-							id: job.id,
-							...rect,
-							// Under the header's row.
-							y: rect.y + 1,
-							focused: offset + i === focus,
-							scroll: shownUi.scroll[job.id],
-							query: shownUi.search.query,
-							match: shownUi.search.match,
-						};
-					}),
-				}
-			: null,
+		overlaid
+			? null
+			: zoomedJob
+				? scrollOf(shownUi, zoomedJob).follow
+					? { header, otherPages: false, panes: [placed(zoomedJob, { x: 0, y: 0, width, height: body })] }
+					: null
+				: {
+						header,
+						otherPages: others !== null,
+						panes: paneRects(layout, pageJobs.length).map((rect, i) =>
+							placed(pageJobs[i] as (typeof pageJobs)[number], rect),
+						),
+					},
 	);
 	return (
 		<Box width={width} height={height} flexDirection="column" overflow="hidden">

@@ -95,7 +95,7 @@ test("panes painted between Ink's frames end as Ink draws them afresh, colours a
 	await tmux.waitFor(/d local running/);
 	// Ink frames among the painter's writes: the focus goes round the four panes and back, and
 	// the help comes and goes.
-	for (const key of ["Tab", "Tab", "?", "Escape", "Tab", "Tab"]) {
+	for (const key of ["Tab", "Tab", "?", "Escape", "z", "z", "Tab", "Tab"]) {
 		await sleep(400);
 		tmux.key(key);
 	}
@@ -128,4 +128,23 @@ test("scrolling back counts from the newest line, though the painter drew it and
 	assert.ok(below >= 19 && below <= 22, `${below} lines below`);
 	tmux.key("q");
 	await tmux.waitFor("[exit 0]");
+});
+
+test("a zoomed pane painted while it follows its output ends as Ink draws it afresh", async () => {
+	const dir = await tempProject({ "mgo.d12": deck("MgO SCF") });
+	made.push(dir);
+	tmux.start(`${cliPath} run mgo.d12`, env, 100, 30, dir);
+	await tmux.waitFor(/mgo local running/);
+	tmux.key("z");
+	await tmux.waitFor(/1 finished/, 60_000);
+	await sleep(1500);
+	const painted = look(tmux.screen(true));
+	tmux.key("q");
+	await tmux.waitFor("[exit 0]");
+
+	tmux.start(cliPath, env, 100, 30, dir);
+	await tmux.waitFor(/1 finished/);
+	tmux.key("z");
+	await sleep(1500);
+	assert.deepEqual(look(tmux.screen(true)), painted);
 });
