@@ -93,12 +93,16 @@ test("panes painted between Ink's frames end as Ink draws them afresh, colours a
 		dir,
 	);
 	await tmux.waitFor(/d local running/);
-	// Ink frames among the painter's writes: the focus goes round the four panes and back, and
-	// the help comes and goes.
+	// Ink frames among the painter's writes: the focus goes round the four panes and back, the
+	// help comes and goes, the focused pane is zoomed and back.
 	for (const key of ["Tab", "Tab", "?", "Escape", "z", "z", "Tab", "Tab"]) {
 		await sleep(400);
 		tmux.key(key);
 	}
+	// And a terminal resized, and back: the panes move, and Ink draws the whole screen.
+	tmux.resize(110, 30);
+	await sleep(600);
+	tmux.resize(140, 40);
 	await tmux.waitFor(/4 finished/, 60_000);
 	await sleep(1500);
 	const capture = tmux.screen(true);
