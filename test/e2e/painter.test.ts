@@ -127,9 +127,9 @@ test("scrolling back counts from the newest line, though the painter drew it and
 	tmux.key("PageUp");
 	const screen = await tmux.waitFor(/paused · \d+ lines below/);
 	const below = Number(/paused · (\d+) lines below/.exec(screen)?.[1]);
-	// One page (the pane's 20 rows less one) back from the end, and perhaps a line or two that
-	// arrived meanwhile; counted from where React last drew, it would be many more.
-	assert.ok(below >= 19 && below <= 22, `${below} lines below`);
+	// One page (the pane's 20 rows less one) back from the end, and the few lines that arrived
+	// meanwhile; counted from where React last drew, it would be well over a hundred.
+	assert.ok(below >= 19 && below <= 30, `${below} lines below`);
 	tmux.key("q");
 	await tmux.waitFor("[exit 0]");
 });
