@@ -177,7 +177,17 @@ export function App({ controller, store, onQuit }: AppProps) {
 			}
 			case "edit": {
 				if (!job) break;
-				editDeck(job, controller.projectDir, suspendTerminal).then((outcome) => {
+				// The editor has the terminal: the painter writes nothing until Ink has it back.
+				const handOver = (run: () => Promise<void>) =>
+					suspendTerminal(async () => {
+						painter?.hold(true);
+						try {
+							await run();
+						} finally {
+							painter?.hold(false);
+						}
+					});
+				editDeck(job, controller.projectDir, handOver).then((outcome) => {
 					if (outcome.message) store.say(outcome.message);
 					if (!outcome.changed) return;
 					const next = { ...uiRef.current, confirm: { kind: "restart" as const, jobId: effect.jobId } };

@@ -81,6 +81,7 @@ export class PanePainter {
 	/** What each pane was last painted from: the same job view, time and place draw the same. */
 	private readonly paintedFrom = new Map<string, { job: JobView; elapsed: string; place: PanePlacement }>();
 	private stopped = false;
+	private held = false;
 
 	constructor(
 		private readonly write: (data: string) => void,
@@ -112,7 +113,7 @@ export class PanePainter {
 	 */
 	accepts(ids: Iterable<string>, states: boolean): boolean {
 		const places = this.places;
-		if (!places || this.stopped) return false;
+		if (!places || this.stopped || this.held) return false;
 		if (places.panes.some((p) => p.query !== "")) return false;
 		if (states && places.otherPages) return false;
 		const jobs = this.jobsById();
@@ -129,7 +130,7 @@ export class PanePainter {
 
 	/** Writes the rows of each region that differ from what the terminal shows. */
 	paint(): void {
-		if (!this.places || this.stopped) return;
+		if (!this.places || this.stopped || this.held) return;
 		let out = "";
 		for (const region of this.regions()) {
 			const rows = region.rows();
@@ -150,7 +151,7 @@ export class PanePainter {
 
 	/** Ink wrote `data` to the terminal: what it may have written is unknown, then painted. */
 	inkWrote(data: string): void {
-		if (this.stopped) return;
+		if (this.stopped || this.held) return;
 		if (modeSwitch.test(data)) return;
 		if (this.places) {
 			const whole = erasure.test(data) || newlines(data) >= this.terminalRows() - 1;
@@ -184,6 +185,13 @@ export class PanePainter {
 	/** The cockpit is leaving: nothing more is written. */
 	stop(): void {
 		this.stopped = true;
+	}
+
+	/** While another program has the terminal (the editor), nothing is written; when Ink has it
+	 * back it draws the whole screen, and the painter its rows over that. */
+	hold(held: boolean): void {
+		this.held = held;
+		if (held) this.screen.clear();
 	}
 
 	private jobsById(): Map<string, JobView> {

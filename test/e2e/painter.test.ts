@@ -5,6 +5,8 @@
  * with the first screen of a new cockpit on the same project.
  */
 import assert from "node:assert/strict";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { cliPath, deck, mockBin, removeProject, supervisorEnv, tempProject } from "../helpers/project.js";
 import { Tmux } from "./tmux.js";
@@ -151,4 +153,29 @@ test("a zoomed pane painted while it follows its output ends as Ink draws it afr
 	tmux.key("z");
 	await sleep(1500);
 	assert.deepEqual(look(tmux.screen(true)), painted);
+});
+
+test("while the editor has the terminal, output goes on and nothing is painted over it", async () => {
+	const dir = await tempProject({ "mgo.d12": deck("MgO SCF") });
+	made.push(dir);
+	// An editor that shows a word and leaves the deck as it was, a few seconds later.
+	const editor = join(dir, "look.sh");
+	writeFileSync(editor, "#!/bin/sh\nclear\necho EDITING\nsleep 4\n");
+	chmodSync(editor, 0o755);
+	tmux.start(
+		`${cliPath} run mgo.d12`,
+		{ ...env, CRYSTAL_MOCK_DELAY: "0.1", EDITOR: editor, VISUAL: "" },
+		100,
+		30,
+		dir,
+	);
+	await tmux.waitFor(/CYC +1 /, 60_000);
+	tmux.key("e");
+	await tmux.waitFor("EDITING");
+	await sleep(2500);
+	const screen = tmux.screen();
+	assert.equal(screen.trim(), "EDITING", "the editor's screen, and nothing of the cockpit's");
+	await tmux.waitFor("mgo.d12 unchanged", 30_000);
+	tmux.key("q");
+	await tmux.waitFor("[exit 0]");
 });
