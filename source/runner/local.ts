@@ -13,6 +13,7 @@ import { type JobProgram, outputFileName, runName } from "../crystal/staging.js"
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal, findMpirun } from "./crystal-location.js";
+import { type EndWatch, watchRunFolder } from "./end-watch.js";
 import { exitRecordFrom, parseExitRecord, unreadableExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { checkCores } from "./preflight.js";
@@ -166,6 +167,10 @@ export class LocalBackend implements Backend {
 		if (handle.pgid && (await groupAlive(handle.pgid, handle.pidStart))) return { alive: true };
 		// The record is written just before the script exits: read once more after the check.
 		return { alive: false, exit: await readExit(handle.runDir) };
+	}
+
+	watchEnd(handle: JobHandle, changed: () => void): EndWatch | null {
+		return watchRunFolder(handle.runDir, changed);
 	}
 
 	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower {
