@@ -183,6 +183,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return this.options.backendFor(job).outputIsRemote?.(handle) ?? false;
 	}
 
+	/** Bytes of a followed job's NAME.out received so far (from byte 0); null when not followed. */
+	outputReceived(jobId: string): number | null {
+		return this.trackers.get(jobId)?.received ?? null;
+	}
+
 	/** The live figures of a followed job now. */
 	liveProgress(jobId: string): Progress | null {
 		return this.trackers.get(jobId)?.parser.progress() ?? null;
