@@ -123,13 +123,14 @@ export class Project {
 	}
 
 	/** Finds the decks again (a deck added while the cockpit runs shows up); a `quick` look
-	 * reads no folder when none has changed since the last search. */
-	async rescan(quick = false): Promise<void> {
-		if (quick && this.searched && foldersUnchanged(this.searched.folders, this.searched.at)) return;
+	 * reads no folder when none has changed since the last search, and returns false. */
+	async rescan(quick = false): Promise<boolean> {
+		if (quick && this.searched && foldersUnchanged(this.searched.folders, this.searched.at)) return false;
 		const folders: FolderTimes = new Map();
 		const at = Date.now();
 		this.decks = await findDecks(this.projectDir, this.localFolders ? folders : undefined);
 		this.searched = this.localFolders ? { folders, at } : null;
+		return true;
 	}
 
 	/** The spec a new run of a deck gets from the settings it is started with. */

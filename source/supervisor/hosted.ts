@@ -143,9 +143,10 @@ export class HostedProjects {
 	}
 
 	/** Looks for decks added or removed; tells the clients when the list changed. A `quick`
-	 * look (the periodic one) reads only folders whose times moved. */
+	 * look (the periodic one) reads only folders whose times moved, and with none it is done:
+	 * the jobs without a deck (adopted from SLURM) are told of by the request that adds them. */
 	async rescan(entry: HostedProject, quick = false): Promise<void> {
-		await entry.project.rescan(quick);
+		if (!(await entry.project.rescan(quick))) return;
 		const key = decksKey(entry);
 		if (key === entry.decksKey) return;
 		entry.decksKey = key;
