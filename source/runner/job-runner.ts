@@ -115,8 +115,9 @@ interface Tracker {
 	lastProgress: string;
 	ending: boolean;
 	history: RunHistory;
-	/** Bytes of NAME.out received so far (the follower starts at byte 0). */
+	/** Bytes of NAME.out received so far (the follower starts at byte 0), and when the last came. */
 	received: number;
+	receivedAt: number | null;
 	/** The local copy of a remote NAME.out. */
 	mirror: OutputMirror | null;
 	/** A passing trouble of the follower shown as the job's detail (connection lost...), and
@@ -183,9 +184,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		return this.options.backendFor(job).outputIsRemote?.(handle) ?? false;
 	}
 
-	/** Bytes of a followed job's NAME.out received so far (from byte 0); null when not followed. */
-	outputReceived(jobId: string): number | null {
-		return this.trackers.get(jobId)?.received ?? null;
+	/** Bytes of a followed job's NAME.out received so far (from byte 0), and when the last of
+	 * them came (epoch ms; null: none yet); null when the job is not followed. */
+	outputReceived(jobId: string): { bytes: number; at: number | null } | null {
+		const tracker = this.trackers.get(jobId);
+		return tracker ? { bytes: tracker.received, at: tracker.receivedAt } : null;
 	}
 
 	/** The live figures of a followed job now. */
@@ -570,6 +573,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			ending: false,
 			history: new RunHistory(),
 			received: 0,
+			receivedAt: null,
 			mirror,
 			trouble: null,
 			polled: null,
@@ -598,6 +602,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			}
 		}
 		tracker.received += chunk.length;
+		tracker.receivedAt = Date.now();
 		if (tracker.trouble !== null) this.troubleOver(tracker, "trouble");
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.

@@ -12,7 +12,7 @@ import type { HostedProject } from "./hosted.js";
 const defaultFrozenMinutes = 30;
 
 /** What the last look saw of a running job's output: the bytes received by then, and since
- * when no more came. */
+ * when no more came (when the last of them came). */
 interface Heard {
 	run: number;
 	bytes: number;
@@ -33,10 +33,11 @@ export async function flagFrozen(entry: HostedProject, now = Date.now()): Promis
 	for (const record of store.list()) {
 		if (record.state !== "running" || !record.handle || !runner.isRunning(record.jobId)) continue;
 		const minutes = record.spec.recovery?.frozenMinutes ?? defaultFrozenMinutes;
-		const bytes = runner.outputReceived(record.jobId) ?? 0;
+		const received = runner.outputReceived(record.jobId);
+		const bytes = received?.bytes ?? 0;
 		let last = before.get(record.jobId);
 		if (last?.run === record.handle.launchedAt) {
-			if (bytes !== last.bytes) last = { run: last.run, bytes, since: now };
+			if (bytes !== last.bytes) last = { run: last.run, bytes, since: received?.at ?? now };
 		} else {
 			try {
 				const path = localOutputPath(
