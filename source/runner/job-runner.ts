@@ -126,6 +126,9 @@ interface Tracker {
 	polled: string | null;
 	/** The backend's watch on the job's end; null (or no longer live): checked at every poll. */
 	endWatch: EndWatch | null;
+	/** Stopped from here: checked at every poll until its end is seen (a script killed outright
+	 * writes no exit record the watch would see). */
+	stopping: boolean;
 	/** When its liveness was last asked (epoch ms). */
 	checkedAt: number;
 }
@@ -327,6 +330,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			throw new LaunchError(`${jobId} is not running`);
 		}
 		this.store.put({ ...record, stopRequested: true, state: "stopping", detail: "stopping" });
+		const tracker = this.trackers.get(jobId);
+		if (tracker) {
+			tracker.stopping = true;
+			this.ensurePolling();
+		}
 		this.emit("state", jobId, { state: "stopping", detail: options.force ? "killing" : "stopping" });
 		await this.options
 			.backendFor(record.spec)
@@ -578,6 +586,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			trouble: null,
 			polled: null,
 			endWatch: null,
+			stopping: false,
 			checkedAt: 0,
 		};
 		this.trackers.set(job.id, tracker);
@@ -652,7 +661,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			this.timer = null;
 			return;
 		}
-		const period = [...this.trackers.values()].some((t) => !t.endWatch?.live)
+		const period = [...this.trackers.values()].some((t) => t.stopping || !t.endWatch?.live)
 			? this.pollMs
 			: this.watchedPollMs;
 		if (this.timer && this.timerMs === period) return;
@@ -696,7 +705,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const due = (t: Tracker): boolean =>
 			which === "all" ||
 			this.woken.has(t) ||
-			(which === "tick" && (!t.endWatch?.live || now - t.checkedAt >= seldom));
+			(which === "tick" && (t.stopping || !t.endWatch?.live || now - t.checkedAt >= seldom));
 		try {
 			const live = [...this.trackers.values()].filter((t) => !t.ending && due(t));
 			const byBackend = new Map<Backend, Tracker[]>();
