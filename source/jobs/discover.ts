@@ -12,6 +12,7 @@
  *   job script's values, a SLURM job name and the `[name]` prefix of every plain output line,
  *   where escaping it in one place would leave it broken in the others. Renaming is the fix.
  */
+import { statSync } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import type { JobProgram } from "../crystal/staging.js";
@@ -36,11 +37,23 @@ const inside = (root: string, path: string): boolean => {
 	return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep);
 };
 
-export async function findDecks(projectDir: string): Promise<FoundDeck[]> {
+/** The folders a search read, each with its modification time (ms) then; -1: none. */
+export type FolderTimes = Map<string, number>;
+
+/** A folder's time within this long of the search is not trusted: on a file system with
+ * whole-second times a second change in the same second would not move it. */
+const coarseTimeMs = 2000;
+
+const modifiedAt = (dir: string): number => statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+
+/** The project's decks; `read`, when given, gets each folder read and its time. */
+export async function findDecks(projectDir: string, read?: FolderTimes): Promise<FoundDeck[]> {
 	const found: FoundDeck[] = [];
 	const root = await realpath(projectDir).catch(() => resolve(projectDir));
 	const walk = async (dir: string, depth: number): Promise<void> => {
 		let entries: import("node:fs").Dirent[];
+		// Its time before its entries: a change made during the read shows at the next look.
+		read?.set(dir, modifiedAt(dir));
 		try {
 			entries = await readdir(dir, { withFileTypes: true });
 		} catch {
@@ -64,6 +77,19 @@ export async function findDecks(projectDir: string): Promise<FoundDeck[]> {
 	};
 	await walk(projectDir, 0);
 	return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Whether the folders a search read at `searchedAt` are as they were then, so that its decks
+ * still stand: a deck added, removed or renamed moves its folder's modification time. (A symlink
+ * whose target goes away does not; a search asked for by the user reads every folder anyway.)
+ * One stat per folder, against a walk reading every one.
+ */
+export function foldersUnchanged(read: FolderTimes, searchedAt: number): boolean {
+	for (const [dir, time] of read) {
+		if (time < 0 || searchedAt - time < coarseTimeMs || modifiedAt(dir) !== time) return false;
+	}
+	return true;
 }
 
 /** Which program a file is a deck of, by its extension; null: not a deck. */

@@ -23,8 +23,9 @@ import {
 	type RunnerKind,
 } from "../runner/runner.js";
 import type { SlurmBackend } from "../runner/slurm.js";
+import { watchableFolder } from "../runner/tail.js";
 import type { ProjectJob, QueueListing } from "./controller.js";
-import { type FoundDeck, findDecks } from "./discover.js";
+import { type FolderTimes, type FoundDeck, findDecks, foldersUnchanged } from "./discover.js";
 import { adoption, listQueue, recordFollowing, type SlurmCluster } from "./slurm-queue.js";
 import { StateStore } from "./state-store.js";
 
@@ -85,6 +86,10 @@ const propertiesParallelism: Parallelism = { ranks: 1, threads: 1 };
 export class Project {
 	readonly runner: JobRunner;
 	private decks: FoundDeck[] = [];
+	/** The folders the last search read and when, on a local file system (elsewhere a folder's
+	 * time is not a cheap question: every look reads the folders). */
+	private searched: { folders: FolderTimes; at: number } | null = null;
+	private readonly localFolders: boolean;
 
 	private constructor(
 		readonly projectDir: string,
@@ -102,6 +107,7 @@ export class Project {
 			...(hosting.placement ? { placement: hosting.placement } : {}),
 			budgetKey: projectDir,
 		});
+		this.localFolders = watchableFolder(projectDir);
 	}
 
 	static async open(projectDir: string, hosting: ProjectHosting): Promise<Project> {
@@ -116,9 +122,15 @@ export class Project {
 		return this.hosting.defaults();
 	}
 
-	/** Finds the decks again (a deck added while the cockpit runs shows up). */
-	async rescan(): Promise<void> {
-		this.decks = await findDecks(this.projectDir);
+	/** Finds the decks again (a deck added while the cockpit runs shows up); a `quick` look
+	 * reads no folder when none has changed since the last search, and returns false. */
+	async rescan(quick = false): Promise<boolean> {
+		if (quick && this.searched && foldersUnchanged(this.searched.folders, this.searched.at)) return false;
+		const folders: FolderTimes = new Map();
+		const at = Date.now();
+		this.decks = await findDecks(this.projectDir, this.localFolders ? folders : undefined);
+		this.searched = this.localFolders ? { folders, at } : null;
+		return true;
 	}
 
 	/** The spec a new run of a deck gets from the settings it is started with. */
@@ -165,6 +177,13 @@ export class Project {
 		const id = typed.replace(/\.d12$/, "");
 		if (this.decks.some((d) => d.id === id) || this.store.get(id)) return id;
 		throw new LaunchError(`no deck: ${typed} is not a .d12 or .d3 deck of ${this.projectDir}`);
+	}
+
+	/** The ids of jobs(), in its order, without making the jobs. */
+	jobIds(): string[] {
+		const ids = new Set(this.decks.map((d) => d.id));
+		for (const r of this.store.list()) ids.add(r.jobId);
+		return [...ids].sort();
 	}
 
 	jobs(): ProjectJob[] {

@@ -38,10 +38,15 @@ const sqliteCode = (error: unknown): number | undefined =>
 	((error as { errcode?: number }).errcode ?? 0) & 0xff || undefined;
 
 interface Statements {
-	selectOne: StatementSync;
 	selectAll: StatementSync;
 	upsert: StatementSync;
 	updateOffset: StatementSync;
+	dataVersion: StatementSync;
+}
+
+interface Row {
+	record: string;
+	output_offset: number;
 }
 
 export class StateStore implements RunStore {
@@ -52,6 +57,14 @@ export class StateStore implements RunStore {
 	/** Records whose last write failed (a full disk): these win over what the file holds. */
 	private readonly unsaved = new Map<string, RunRecord>();
 	private warnedUnsaved = false;
+	/**
+	 * Every record as last read from the file, and the file's data_version then (SQLite changes
+	 * it when another connection commits, never for this one's own writes, which are put here as
+	 * they are made). The supervisor asks for the records at every event and timer while they
+	 * change a few times a minute: reading and decoding them all each time was most of its work
+	 * at rest.
+	 */
+	private cache: { version: number; byId: Map<string, RunRecord>; sorted: RunRecord[] | null } | null = null;
 
 	constructor(projectDir: string, options: StateStoreOptions = {}) {
 		const dir = stateDirOf(projectDir);
@@ -74,10 +87,7 @@ export class StateStore implements RunStore {
 	}
 
 	get(jobId: string): RunRecord | undefined {
-		const unsaved = this.unsaved.get(jobId);
-		if (unsaved) return unsaved;
-		const row = this.s.selectOne.get(jobId) as { record: string; output_offset: number } | undefined;
-		return row ? decode(row) : undefined;
+		return this.unsaved.get(jobId) ?? this.saved().byId.get(jobId);
 	}
 
 	put(record: RunRecord): void {
@@ -93,6 +103,11 @@ export class StateStore implements RunStore {
 		}
 		try {
 			this.s.updateOffset.run(offset, Date.now(), jobId, offset);
+			const cached = this.cache?.byId.get(jobId);
+			if (this.cache && cached && cached.offset < offset) {
+				this.cache.byId.set(jobId, { ...cached, offset });
+				this.cache.sorted = null;
+			}
 		} catch (error) {
 			const record = this.get(jobId);
 			if (!diskCodes.has(sqliteCode(error) ?? 0) || !record) throw error;
@@ -102,10 +117,24 @@ export class StateStore implements RunStore {
 	}
 
 	list(): RunRecord[] {
-		const saved = (this.s.selectAll.all() as { record: string; output_offset: number }[]).map(decode);
-		const byId = new Map(saved.map((r) => [r.jobId, r]));
+		const saved = this.saved();
+		if (this.unsaved.size === 0) {
+			saved.sorted ??= byJobId([...saved.byId.values()]);
+			return [...saved.sorted];
+		}
+		const byId = new Map(saved.byId);
 		for (const [id, r] of this.unsaved) byId.set(id, r);
-		return [...byId.values()].sort((a, b) => a.jobId.localeCompare(b.jobId));
+		return byJobId([...byId.values()]);
+	}
+
+	/** The records in the file, read again only when another connection has written to it. */
+	private saved(): { byId: Map<string, RunRecord>; sorted: RunRecord[] | null } {
+		const version = Number((this.s.dataVersion.get() as { data_version: number }).data_version);
+		if (this.cache?.version !== version) {
+			const records = (this.s.selectAll.all() as unknown as Row[]).map(decode);
+			this.cache = { version, byId: new Map(records.map((r) => [r.jobId, r])), sorted: null };
+		}
+		return this.cache;
 	}
 
 	close(): void {
@@ -119,6 +148,10 @@ export class StateStore implements RunStore {
 			try {
 				this.s.upsert.run(id, JSON.stringify(record), record.offset, Date.now());
 				this.unsaved.delete(id);
+				if (this.cache) {
+					this.cache.byId.set(id, record);
+					this.cache.sorted = null;
+				}
 			} catch (error) {
 				if (!diskCodes.has(sqliteCode(error) ?? 0)) throw error;
 				this.warnUnsaved(error);
@@ -212,7 +245,6 @@ function open(path: string): { db: DatabaseSync; s: Statements } {
 		return {
 			db,
 			s: {
-				selectOne: db.prepare("SELECT record, output_offset FROM runs WHERE job_id = ?"),
 				selectAll: db.prepare("SELECT record, output_offset FROM runs ORDER BY job_id"),
 				upsert: db.prepare(
 					`INSERT INTO runs (job_id, record, output_offset, updated_at) VALUES (?, ?, ?, ?)
@@ -221,6 +253,7 @@ function open(path: string): { db: DatabaseSync; s: Statements } {
 				updateOffset: db.prepare(
 					"UPDATE runs SET output_offset = ?, updated_at = ? WHERE job_id = ? AND output_offset < ?",
 				),
+				dataVersion: db.prepare("PRAGMA data_version"),
 			},
 		};
 	} catch (error) {
@@ -229,7 +262,9 @@ function open(path: string): { db: DatabaseSync; s: Statements } {
 	}
 }
 
-function decode(row: { record: string; output_offset: number }): RunRecord {
+const byJobId = (records: RunRecord[]): RunRecord[] => records.sort((a, b) => a.jobId.localeCompare(b.jobId));
+
+function decode(row: Row): RunRecord {
 	const record = JSON.parse(row.record) as RunRecord;
 	return { ...record, offset: row.output_offset };
 }

@@ -5,6 +5,7 @@
  * launch the script and how they read a file (DESIGN.md, "One job, every backend").
  */
 import type { DeckInfo } from "../crystal/deck.js";
+import type { EndWatch } from "./end-watch.js";
 import type { JobSpec, RunnerKind } from "./runner.js";
 
 /** Where a launched job lives, persisted in the state store so a later crystal-tui re-attaches. */
@@ -93,6 +94,10 @@ export interface Backend {
 	recover(job: JobSpec, since: number): Promise<JobHandle | null>;
 	/** Is the job still running? Reads the exit record when it is not. */
 	liveness(handle: JobHandle): Promise<Liveness>;
+	/** Tells of the job's end as it comes, where this machine's kernel can (a local run folder
+	 * under inotify): `changed` is called when the job may have ended, and the runner asks
+	 * liveness seldom instead of at every poll. Null, or absent: the runner polls. */
+	watchEnd?(handle: JobHandle, changed: () => void): EndWatch | null;
 	/** Liveness of many jobs with one query (SLURM: one squeue for all). */
 	livenessMany?(handles: JobHandle[]): Promise<Map<JobHandle, Liveness>>;
 	/** NAME.out is on another machine (SSH, a cluster reached over SSH): the runner mirrors it

@@ -10,6 +10,7 @@ import type { Progress } from "../crystal/result.js";
 import { outputFileName } from "../crystal/staging.js";
 import type { Backend, ExitRecord, Follower, JobHandle } from "./backend.js";
 import type { CoreBudget } from "./core-budget.js";
+import type { EndWatch } from "./end-watch.js";
 import { RunHistory } from "./history.js";
 import { endDetail, endState, jobResult } from "./job-result.js";
 import { LineSplitter } from "./lines.js";
@@ -59,6 +60,10 @@ export interface JobRunnerOptions {
 	graceMs?: number;
 	/** How often running jobs are checked for their end. */
 	pollMs?: number;
+	/** How often a job whose end its backend watches (a local exit record under inotify) is
+	 * checked all the same: a job script killed outright (SIGKILL, the OOM killer) writes no
+	 * record, and only its missing process group tells. */
+	watchedPollMs?: number;
 	/** The machine's cores, shared with the runners of other projects. */
 	budget?: CoreBudget;
 	/** Names the budget's entries of this runner apart from other projects' (the project folder). */
@@ -110,14 +115,22 @@ interface Tracker {
 	lastProgress: string;
 	ending: boolean;
 	history: RunHistory;
-	/** Bytes of NAME.out received so far (the follower starts at byte 0). */
+	/** Bytes of NAME.out received so far (the follower starts at byte 0), and when the last came. */
 	received: number;
+	receivedAt: number | null;
 	/** The local copy of a remote NAME.out. */
 	mirror: OutputMirror | null;
 	/** A passing trouble of the follower shown as the job's detail (connection lost...), and
 	 * what the last liveness check said: each cleared from the band once over. */
 	trouble: string | null;
 	polled: string | null;
+	/** The backend's watch on the job's end; null (or no longer live): checked at every poll. */
+	endWatch: EndWatch | null;
+	/** Stopped from here: checked at every poll until its end is seen (a script killed outright
+	 * writes no exit record the watch would see). */
+	stopping: boolean;
+	/** When its liveness was last asked (epoch ms). */
+	checkedAt: number;
 }
 
 export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
@@ -140,8 +153,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	private readonly decks = new Map<string, DeckInfo>();
 	private readonly graceMs: number;
 	private readonly pollMs: number;
+	private readonly watchedPollMs: number;
 	private timer: NodeJS.Timeout | null = null;
+	/** The interval the timer runs at now. */
+	private timerMs = 0;
 	private polling = false;
+	/** Jobs whose end watch fired: checked at once, apart from the interval. */
+	private readonly woken = new Set<Tracker>();
+	private wakeQueued = false;
 
 	constructor(private readonly options: JobRunnerOptions) {
 		super();
@@ -149,6 +168,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		this.queue = new LaunchQueue(options.maxJobs);
 		this.graceMs = options.graceMs ?? 10_000;
 		this.pollMs = options.pollMs ?? 1000;
+		this.watchedPollMs = Math.max(this.pollMs, options.watchedPollMs ?? 5000);
 		this.unsubscribeBudget = options.budget?.onFree(() => this.pump()) ?? (() => {});
 		this.unsubscribePlacement = options.placement?.onChange(() => this.pump()) ?? (() => {});
 	}
@@ -165,6 +185,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 	/** Whether a job's NAME.out is mirrored from another machine. */
 	outputIsRemote(job: JobSpec, handle: JobHandle): boolean {
 		return this.options.backendFor(job).outputIsRemote?.(handle) ?? false;
+	}
+
+	/** Bytes of a followed job's NAME.out received so far (from byte 0), and when the last of
+	 * them came (epoch ms; null: none yet); null when the job is not followed. */
+	outputReceived(jobId: string): { bytes: number; at: number | null } | null {
+		const tracker = this.trackers.get(jobId);
+		return tracker ? { bytes: tracker.received, at: tracker.receivedAt } : null;
 	}
 
 	/** The live figures of a followed job now. */
@@ -303,12 +330,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			throw new LaunchError(`${jobId} is not running`);
 		}
 		this.store.put({ ...record, stopRequested: true, state: "stopping", detail: "stopping" });
+		const tracker = this.trackers.get(jobId);
+		if (tracker) {
+			tracker.stopping = true;
+			this.ensurePolling();
+		}
 		this.emit("state", jobId, { state: "stopping", detail: options.force ? "killing" : "stopping" });
 		await this.options
 			.backendFor(record.spec)
 			.kill(handle, { force: options.force ?? false, graceMs: this.graceMs });
 		// The poll notices the end and reports it; speed it up when we are following the job.
-		if (this.trackers.has(jobId)) await this.poll();
+		if (this.trackers.has(jobId)) await this.poll("all");
 	}
 
 	async attach(jobId: string): Promise<boolean> {
@@ -327,6 +359,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			if (record.result) this.emit("result", jobId, record.result);
 			return true;
 		}
+		const tracker = this.trackers.get(jobId);
+		if (tracker) this.watchEnd(tracker);
 		this.ensurePolling();
 		return true;
 	}
@@ -372,7 +406,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 
 	/** Check every followed job for its end now, instead of at the next poll. */
 	async refresh(): Promise<void> {
-		await this.poll();
+		await this.poll("all");
 	}
 
 	async detachAll(): Promise<void> {
@@ -507,6 +541,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			this.follow(job, handle, 0, true);
 			this.launching.delete(job.id);
 			this.emit("state", job.id, { state: "running", detail: job.placement ?? "running" });
+			const tracker = this.trackers.get(job.id);
+			if (tracker) this.watchEnd(tracker);
 			this.ensurePolling();
 		} catch (error) {
 			this.launching.delete(job.id);
@@ -545,9 +581,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			ending: false,
 			history: new RunHistory(),
 			received: 0,
+			receivedAt: null,
 			mirror,
 			trouble: null,
 			polled: null,
+			endWatch: null,
+			stopping: false,
+			checkedAt: 0,
 		};
 		this.trackers.set(job.id, tracker);
 		// A local job re-adopted after a supervisor stopped holds its cores again.
@@ -571,6 +611,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 			}
 		}
 		tracker.received += chunk.length;
+		tracker.receivedAt = Date.now();
 		if (tracker.trouble !== null) this.troubleOver(tracker, "trouble");
 		// After a re-attach one read often spans lines delivered before and new ones: cut it at
 		// the delivered offset (always a line end) so each part is flagged right.
@@ -611,20 +652,66 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		}
 	}
 
+	/** Runs the poll at the pace the followed jobs need: every pollMs while one of them has
+	 * no watch on its end (a remote job, a network file system), else only the seldom check
+	 * of watched ones; none when nothing is followed. */
 	private ensurePolling(): void {
-		if (this.timer) return;
+		if (this.trackers.size === 0) {
+			if (this.timer) clearInterval(this.timer);
+			this.timer = null;
+			return;
+		}
+		const period = [...this.trackers.values()].some((t) => t.stopping || !t.endWatch?.live)
+			? this.pollMs
+			: this.watchedPollMs;
+		if (this.timer && this.timerMs === period) return;
+		if (this.timer) clearInterval(this.timer);
+		this.timerMs = period;
 		// Not unref'd: while jobs are followed, the process stays to report them.
-		this.timer = setInterval(() => void this.poll(), this.pollMs);
+		this.timer = setInterval(() => void this.poll("tick"), period);
 	}
 
-	/** Checks every followed job for its end (one query per backend where it can). */
-	private async poll(): Promise<void> {
+	/** Asks the backend to tell of the job's end as it comes; looked at once at once, in case
+	 * it ended before the watch was set. */
+	private watchEnd(tracker: Tracker): void {
+		const backend = this.options.backendFor(tracker.job);
+		tracker.endWatch = backend.watchEnd?.(tracker.handle, () => this.wake(tracker)) ?? null;
+		if (tracker.endWatch) this.wake(tracker);
+	}
+
+	/** The job may have ended (its end watch fired): checked as soon as no other check runs. */
+	private wake(tracker: Tracker): void {
+		if (!tracker.ending && this.trackers.get(tracker.job.id) === tracker) this.woken.add(tracker);
+		if (this.wakeQueued || this.woken.size === 0) return;
+		this.wakeQueued = true;
+		setImmediate(() => {
+			this.wakeQueued = false;
+			void this.poll("woken");
+		});
+	}
+
+	/**
+	 * Checks followed jobs for their end (one query per backend where it can). At a tick: every
+	 * job whose end is not watched, and watched ones not checked for watchedPollMs; "woken":
+	 * those whose watch fired; "all": every one (a stop, a refresh).
+	 */
+	private async poll(which: "tick" | "woken" | "all"): Promise<void> {
+		// A check already running: a woken job stays in `woken` and is checked after it.
 		if (this.polling) return;
 		this.polling = true;
+		const now = Date.now();
+		// With the timer at watchedPollMs, a watched job checked at the previous tick is due now.
+		const seldom = this.watchedPollMs - Math.min(this.pollMs, this.watchedPollMs) / 2;
+		const due = (t: Tracker): boolean =>
+			which === "all" ||
+			this.woken.has(t) ||
+			(which === "tick" && (t.stopping || !t.endWatch?.live || now - t.checkedAt >= seldom));
 		try {
-			const live = [...this.trackers.values()].filter((t) => !t.ending);
+			const live = [...this.trackers.values()].filter((t) => !t.ending && due(t));
 			const byBackend = new Map<Backend, Tracker[]>();
 			for (const t of live) {
+				this.woken.delete(t);
+				t.checkedAt = now;
 				const backend = this.options.backendFor(t.job);
 				byBackend.set(backend, [...(byBackend.get(backend) ?? []), t]);
 			}
@@ -653,10 +740,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		} finally {
 			this.polling = false;
 		}
-		if (this.trackers.size === 0 && this.timer) {
-			clearInterval(this.timer);
-			this.timer = null;
-		}
+		// Woken while this check ran: looked at now.
+		for (const t of this.woken) if (t.ending || this.trackers.get(t.job.id) !== t) this.woken.delete(t);
+		const next = this.woken.values().next();
+		if (!next.done) this.wake(next.value);
+		this.ensurePolling();
 	}
 
 	private async finish(
@@ -762,6 +850,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> implements Runner {
 		const tracker = this.trackers.get(jobId);
 		tracker?.follower?.close();
 		tracker?.mirror?.close();
+		tracker?.endWatch?.close();
+		if (tracker) this.woken.delete(tracker);
 		if (tracker && forget) this.releaseCores(jobId);
 		if (forget || tracker) this.trackers.delete(jobId);
 	}

@@ -3,6 +3,7 @@
  * so that it outlives crystal-tui, the terminal and the SSH connection crystal-tui came in on.
  * The script's process group holds CRYSTAL and every MPI rank, so a stop signals the group.
  */
+import { readFileSync, statSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { type JobProgram, outputFileName, runName } from "../crystal/staging.js"
 import type { Backend, ExitRecord, FollowCallbacks, Follower, JobHandle, Liveness } from "./backend.js";
 import { checkContainer, localCheckMachine } from "./container-check.js";
 import { findCrystal, findMpirun } from "./crystal-location.js";
+import { type EndWatch, watchRunFolder } from "./end-watch.js";
 import { exitRecordFrom, parseExitRecord, unreadableExitRecord } from "./exit-record.js";
 import { localSlackMs, startedWithRecord, writtenSince } from "./launch-trace.js";
 import { checkCores } from "./preflight.js";
@@ -39,6 +41,10 @@ export const runDirOf = (jobDir: string, name: string, program?: JobProgram): st
 
 export class LocalBackend implements Backend {
 	readonly kind = "local" as const;
+	/** Run folders on a local file system (watched): their records are read with plain system
+	 * calls, as tail.ts reads a local NAME.out; elsewhere (NFS) a read may stall for seconds and
+	 * stays asynchronous. */
+	private readonly localRunDirs = new Set<string>();
 
 	constructor(private readonly options: LocalBackendOptions = {}) {}
 
@@ -130,7 +136,7 @@ export class LocalBackend implements Backend {
 			workDir: job.dir,
 			runDir,
 			pgid: pid,
-			pidStart: await processStartTime(pid),
+			pidStart: processStartTime(pid),
 			launchedAt,
 		};
 	}
@@ -144,7 +150,7 @@ export class LocalBackend implements Backend {
 			if (!writtenSince(info.mtimeMs, since, localSlackMs)) return null;
 			const pid = Number(text.trim());
 			if (!Number.isSafeInteger(pid) || pid <= 1) return null;
-			const started = await processStartedAt(pid);
+			const started = processStartedAt(pid);
 			const ours = started !== null && startedWithRecord(started.at, info.mtimeMs);
 			// A job that has ended has no process: liveness then reads its exit record.
 			return {
@@ -161,11 +167,18 @@ export class LocalBackend implements Backend {
 	}
 
 	async liveness(handle: JobHandle): Promise<Liveness> {
-		const exit = await readExit(handle.runDir);
+		const local = this.localRunDirs.has(handle.runDir);
+		const exit = await readExit(handle.runDir, local);
 		if (exit) return { alive: false, exit };
-		if (handle.pgid && (await groupAlive(handle.pgid, handle.pidStart))) return { alive: true };
+		if (handle.pgid && groupAlive(handle.pgid, handle.pidStart)) return { alive: true };
 		// The record is written just before the script exits: read once more after the check.
-		return { alive: false, exit: await readExit(handle.runDir) };
+		return { alive: false, exit: await readExit(handle.runDir, local) };
+	}
+
+	watchEnd(handle: JobHandle, changed: () => void): EndWatch | null {
+		const watch = watchRunFolder(handle.runDir, changed);
+		if (watch) this.localRunDirs.add(handle.runDir);
+		return watch;
 	}
 
 	follow(handle: JobHandle, outputFile: string, offset: number, callbacks: FollowCallbacks): Follower {
@@ -174,7 +187,7 @@ export class LocalBackend implements Backend {
 
 	async kill(handle: JobHandle, options: { force: boolean; graceMs: number }): Promise<void> {
 		if (!handle.pgid) return;
-		if (!(await groupAlive(handle.pgid, handle.pidStart))) return;
+		if (!groupAlive(handle.pgid, handle.pidStart)) return;
 		if (options.force) {
 			signalGroup(handle.pgid, "SIGKILL");
 			return;
@@ -183,7 +196,7 @@ export class LocalBackend implements Backend {
 		const deadline = Date.now() + options.graceMs;
 		while (Date.now() < deadline) {
 			await sleep(100);
-			if (!(await groupAlive(handle.pgid, null))) return;
+			if (!groupAlive(handle.pgid, null)) return;
 		}
 		signalGroup(handle.pgid, "SIGKILL");
 	}
@@ -194,17 +207,22 @@ export class LocalBackend implements Backend {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The exit record; null while there is none. One that exists but cannot be read (empty after
- * a full disk, an I/O error) is a failed end, never "still running". */
-async function readExit(runDir: string): Promise<ExitRecord | null> {
+ * a full disk, an I/O error) is a failed end, never "still running". In a `local` folder it is
+ * read with plain system calls, and a check of a job that runs on costs one stat. */
+async function readExit(runDir: string, local: boolean): Promise<ExitRecord | null> {
 	const path = join(runDir, "exit");
-	const scratch = () =>
-		readFile(join(runDir, "scratch"), "utf8").then(
-			(t) => t.trim() || null,
-			() => null,
-		);
+	const read = (file: string) => (local ? readFileSync(file, "utf8") : readFile(file, "utf8"));
+	const scratch = async () => {
+		try {
+			return (await read(join(runDir, "scratch"))).trim() || null;
+		} catch {
+			return null;
+		}
+	};
 	let text: string;
 	try {
-		text = await readFile(path, "utf8");
+		if (local && !statSync(path, { throwIfNoEntry: false })) return null;
+		text = await read(path);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === "ENOENT") return null;

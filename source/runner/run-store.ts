@@ -69,6 +69,7 @@ export interface RecoveryRecord {
 	proposal: AttemptEntry | null;
 }
 
+/** The records a store returns are its own, kept between calls: callers change copies of them. */
 export interface RunStore {
 	get(jobId: string): RunRecord | undefined;
 	/** Insert or replace the whole record. */

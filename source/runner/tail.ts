@@ -9,9 +9,10 @@
  * (the NFS home folders of clusters, Lustre, GPFS) a write made on another node raises no
  * event here, so the file is polled a few times a second instead.
  *
- * Either way reads come at most once per interval: under a flood of output an event per write
- * would cost more than the reads themselves, so the watch is dropped on the first event and set
- * again, before the next read, once the interval has passed.
+ * Either way reads come at most once per interval. One watch serves every followed file of a
+ * folder (a project folder holds many jobs' outputs, and a watch per follower woke each of them
+ * at every write to any of them), and at rest it stays set: setting it again after each event
+ * cost more than the read that event led to.
  *
  * A local file is read with plain system calls (open, read, close from the page cache: a few
  * microseconds), not through libuv's thread pool, whose hand-offs to and from a worker thread
@@ -43,6 +44,121 @@ export function watchableFolder(folder: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** A follower waiting for its file to change. */
+interface FolderListener {
+	/** Wants the next change (false while a read is already set to come). */
+	armed: boolean;
+	changed(): void;
+	/** The watch broke: the follower polls from now on. */
+	failed(): void;
+}
+
+/**
+ * The one watch on a folder with followed files. It is set while some follower in the folder
+ * waits for a change, and dropped while every one of them has a read set to come anyway: under
+ * a flood each write raises an event, and events nobody needs cost more than setting the watch
+ * again (before the next read) once per interval. At rest, with some follower always waiting,
+ * it stays set.
+ */
+class FolderWatch {
+	private watcher: FSWatcher | null = null;
+	private readonly byName = new Map<string, Set<FolderListener>>();
+	private armed = 0;
+
+	constructor(private readonly folder: string) {}
+
+	get empty(): boolean {
+		return this.byName.size === 0;
+	}
+
+	add(name: string, listener: FolderListener): void {
+		let set = this.byName.get(name);
+		if (!set) {
+			set = new Set();
+			this.byName.set(name, set);
+		}
+		set.add(listener);
+	}
+
+	remove(name: string, listener: FolderListener): void {
+		this.disarm(listener);
+		const set = this.byName.get(name);
+		set?.delete(listener);
+		if (set?.size === 0) this.byName.delete(name);
+		if (this.empty) this.close();
+	}
+
+	/** The listener waits for a change from now on (the watch set first, when it is not). Throws
+	 * when no watch can be set (inotify watches used up). */
+	arm(listener: FolderListener): void {
+		if (listener.armed) return;
+		if (!this.watcher) this.open();
+		listener.armed = true;
+		this.armed++;
+	}
+
+	private disarm(listener: FolderListener): void {
+		if (!listener.armed) return;
+		listener.armed = false;
+		if (--this.armed === 0) this.close();
+	}
+
+	private open(): void {
+		const watcher = watch(this.folder, (_event, file) => {
+			// No name: the kernel's queue overflowed, any file may have changed.
+			const sets = file === null ? [...this.byName.values()] : [this.byName.get(file)];
+			for (const set of sets)
+				for (const l of [...(set ?? [])]) {
+					if (!l.armed) continue;
+					this.disarm(l);
+					l.changed();
+				}
+		});
+		watcher.on("error", () => {
+			if (this.watcher !== watcher) return;
+			this.close();
+			for (const set of this.byName.values())
+				for (const l of [...set]) {
+					this.disarm(l);
+					l.failed();
+				}
+		});
+		this.watcher = watcher;
+	}
+
+	private close(): void {
+		this.watcher?.close();
+		this.watcher = null;
+		this.armed = 0;
+		for (const set of this.byName.values()) for (const l of set) l.armed = false;
+	}
+}
+
+const folderWatches = new Map<string, FolderWatch>();
+
+/** The shared watch of `folder`, with `listener` added for `name`; the returned function
+ * takes it out (and drops the watch once nobody in the folder is followed). */
+function listen(
+	folder: string,
+	name: string,
+	listener: FolderListener,
+): { watch: FolderWatch; stop(): void } {
+	let shared = folderWatches.get(folder);
+	if (!shared) {
+		shared = new FolderWatch(folder);
+		folderWatches.set(folder, shared);
+	}
+	shared.add(name, listener);
+	const watch = shared;
+	return {
+		watch,
+		stop: () => {
+			watch.remove(name, listener);
+			if (watch.empty && folderWatches.get(folder) === watch) folderWatches.delete(folder);
+		},
+	};
 }
 
 export function followFile(
@@ -122,45 +238,44 @@ export function followFile(
 		return chain;
 	};
 
-	let watcher: FSWatcher | undefined;
 	let timer: NodeJS.Timeout | undefined;
-	const unwatch = () => {
-		watcher?.close();
-		watcher = undefined;
+	let watchFailed = !watchableFolder(folder);
+	// With a watch: a read at each change, at most one per interval. Without one (a network
+	// file system, or no inotify left): a read every interval, skipping its turn while a slow
+	// read (a network file system) is still going.
+	const listener: FolderListener = {
+		armed: false,
+		changed: () => {
+			timer ??= setTimeout(turn, Math.max(0, lastRead + intervalMs - Date.now()));
+		},
+		failed: () => {
+			watchFailed = true;
+			timer ??= setTimeout(turn, intervalMs);
+		},
 	};
-	// Set the watch first, then read: a write after the watch raises an event, one before it
-	// is in the read. Without a watch (a network file system, or no inotify left) poll.
-	const watchThenRead = () => {
+	const shared = watchFailed ? null : listen(folder, name, listener);
+	const turn = () => {
 		timer = undefined;
 		if (closed) return;
-		if (watcher === undefined && !watchFailed) {
+		// Wait for the next change first, then read: a write after this raises an event, one
+		// before it is in the read.
+		if (!watchFailed && shared) {
 			try {
-				watcher = watch(folder, (_event, file) => {
-					if (file !== null && file !== name) return;
-					unwatch();
-					timer ??= setTimeout(watchThenRead, Math.max(0, lastRead + intervalMs - Date.now()));
-				});
-				watcher.on("error", () => {
-					unwatch();
-					watchFailed = true;
-					timer ??= setTimeout(watchThenRead, intervalMs);
-				});
+				shared.watch.arm(listener);
 			} catch {
 				watchFailed = true;
 			}
 		}
-		// A poll skips its turn while a slow read (a network file system) is still going.
 		if (!watchFailed || pending === 0) void read();
-		if (watchFailed) timer = setTimeout(watchThenRead, intervalMs);
+		if (watchFailed) timer = setTimeout(turn, intervalMs);
 	};
-	let watchFailed = !watchableFolder(folder);
-	watchThenRead();
+	turn();
 
 	return {
 		drain: () => read(),
 		close: () => {
 			closed = true;
-			unwatch();
+			shared?.stop();
 			clearTimeout(timer);
 		},
 	};

@@ -142,9 +142,11 @@ export class HostedProjects {
 		this.broadcastJobs(entry);
 	}
 
-	/** Looks for decks added or removed; tells the clients when the list changed. */
-	async rescan(entry: HostedProject): Promise<void> {
-		await entry.project.rescan();
+	/** Looks for decks added or removed; tells the clients when the list changed. A `quick`
+	 * look (the periodic one) reads only folders whose times moved, and with none it is done:
+	 * the jobs without a deck (adopted from SLURM) are told of by the request that adds them. */
+	async rescan(entry: HostedProject, quick = false): Promise<void> {
+		if (!(await entry.project.rescan(quick))) return;
 		const key = decksKey(entry);
 		if (key === entry.decksKey) return;
 		entry.decksKey = key;
@@ -239,10 +241,7 @@ export function historySince(history: RunHistory, scf: number, opt: number): His
 }
 
 function decksKey(entry: HostedProject): string {
-	return entry.project
-		.jobs()
-		.map((j) => j.spec.id)
-		.join("\n");
+	return entry.project.jobIds().join("\n");
 }
 
 export function wireJobs(entry: HostedProject): WireJob[] {

@@ -76,7 +76,7 @@ export async function runSupervisor(version: string): Promise<number> {
 			for (const dir of server.watchedProjects()) {
 				void hosted
 					?.open(dir)
-					.then((entry) => hosted?.rescan(entry))
+					.then((entry) => hosted?.rescan(entry, true))
 					.catch(() => {});
 			}
 		}, rescanMs),

@@ -7,7 +7,10 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, test } from "node:test";
+import { StateStore } from "../../source/jobs/state-store.js";
+import type { RunRecord } from "../../source/runner/run-store.js";
 import {
 	crystalTui,
 	deck,
@@ -72,4 +75,50 @@ test("a corrupt state.db is set aside and rebuilt from the run folders: running 
 	const mgo = (JSON.parse(end.stdout ?? "[]") as { id: string; state: string }[]).find((r) => r.id === "mgo");
 	assert.equal(mgo?.state, "finished", end.all);
 	assert.doesNotMatch(end.stderr ?? "", /damaged/, "rebuilt once");
+});
+
+test("the store's records are those in the file: its own writes at once, another connection's too", async () => {
+	const dir = await tempProject({ "mgo.d12": deck("MgO bulk") });
+	made.push(dir);
+	const store = new StateStore(dir);
+	const record: RunRecord = {
+		jobId: "mgo",
+		spec: { id: "mgo", name: "mgo", dir, runner: "local", parallelism: { ranks: 1, threads: 1 } },
+		state: "queued",
+		detail: null,
+		handle: null,
+		offset: 0,
+		startedAt: null,
+		endedAt: null,
+		stopRequested: false,
+		result: null,
+	};
+	store.put(record);
+	assert.deepEqual(
+		store.list().map((r) => r.state),
+		["queued"],
+	);
+	store.put({ ...record, state: "running" });
+	store.setOffset("mgo", 120);
+	assert.equal(store.get("mgo")?.state, "running");
+	assert.equal(store.list()[0]?.offset, 120);
+
+	// Another process writes to the file (a crystal-tui of an older version, a repair by hand).
+	const other = new DatabaseSync(join(stateDir(dir), "state.db"));
+	other
+		.prepare("UPDATE runs SET record = ?, output_offset = 300 WHERE job_id = 'mgo'")
+		.run(JSON.stringify({ ...record, state: "lost", detail: "set elsewhere" }));
+	other
+		.prepare("INSERT INTO runs (job_id, record, output_offset, updated_at) VALUES ('si', ?, 0, 0)")
+		.run(JSON.stringify({ ...record, jobId: "si" }));
+	other.close();
+	assert.equal(store.get("mgo")?.detail, "set elsewhere");
+	assert.deepEqual(
+		store.list().map((r) => [r.jobId, r.state, r.offset]),
+		[
+			["mgo", "lost", 300],
+			["si", "queued", 0],
+		],
+	);
+	store.close();
 });

@@ -110,3 +110,28 @@ test("drain reads what was written up to now; after close nothing more arrives",
 	await new Promise((resolve) => setTimeout(resolve, 600));
 	assert.equal(text(), "written just before the exit record\n");
 });
+
+test("several files of one folder followed at once, in bursts and quiet spells: each gets all of its own", async () => {
+	const dir = folder();
+	const names = ["a.out", "b.out", "c.out"];
+	const followed = names.map((n) => follow(join(dir, n)));
+	const expected = names.map(() => "");
+	try {
+		for (let round = 0; round < 12; round++) {
+			// Bursts on every file, then one file alone after a pause (the others wait quietly).
+			const writers = round % 3 === 2 ? [round % names.length] : names.map((_, i) => i);
+			for (const i of writers) {
+				for (let k = 0; k < 5; k++) {
+					const line = `${names[i]} ${round}.${k}\n`;
+					appendFileSync(join(dir, names[i] as string), line);
+					expected[i] += line;
+				}
+			}
+			await new Promise((resolve) => setTimeout(resolve, round % 3 === 2 ? 400 : 30));
+		}
+		await until("every line of every file", () => followed.every((f, i) => f.text() === expected[i]));
+		for (const f of followed) assert.deepEqual(f.troubles, []);
+	} finally {
+		for (const f of followed) f.follower.close();
+	}
+});
