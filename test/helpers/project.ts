@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
+import type { JobSpec } from "../../source/runner/runner.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const mockBin = join(repoRoot, "fixtures", "bin");
@@ -55,6 +56,16 @@ export async function tempProject(files: Record<string, string | Buffer>): Promi
 }
 
 export const removeProject = (dir: string) => rm(dir, { recursive: true, force: true });
+
+/** A serial local job of the project in `dir`, for tests that drive the runner directly. */
+export const localSpec = (dir: string, name: string, more: Partial<JobSpec> = {}): JobSpec => ({
+	id: name,
+	name,
+	dir,
+	runner: "local",
+	parallelism: { ranks: 1, threads: 1 },
+	...more,
+});
 
 /** A maker of temporary projects for one test file: when the file's tests end, each project's
  * jobs are stopped (the supervisor would run them on) and its folder removed. */

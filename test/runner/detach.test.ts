@@ -12,7 +12,15 @@ import { JobRunner } from "../../source/runner/job-runner.js";
 import { LocalBackend } from "../../source/runner/local.js";
 import { signalGroup } from "../../source/runner/process-group.js";
 import { type JobSpec, LaunchError } from "../../source/runner/runner.js";
-import { deck, eventually, groupMembers, mockBin, removeProject, tempProject } from "../helpers/project.js";
+import {
+	deck,
+	eventually,
+	groupMembers,
+	localSpec,
+	mockBin,
+	removeProject,
+	tempProject,
+} from "../helpers/project.js";
 
 /** A local backend whose launches wait for `open()`: the moment the user quits is ours. */
 class GatedBackend extends LocalBackend {
@@ -34,14 +42,6 @@ class GatedBackend extends LocalBackend {
 	}
 }
 
-const spec = (dir: string, name: string): JobSpec => ({
-	id: name,
-	name,
-	dir,
-	runner: "local",
-	parallelism: { ranks: 1, threads: 1 },
-});
-
 const dirs: string[] = [];
 after(async () => {
 	for (const dir of dirs) await removeProject(dir);
@@ -57,8 +57,8 @@ test("quitting during a launch waits for it and records the job; the queue launc
 	});
 	const runner = new JobRunner({ store, backendFor: () => backend, maxJobs: 1, pollMs: 100 });
 	// The cockpit listened, and has quit: nobody listens to errors any more.
-	await runner.start(spec(dir, "mgo"));
-	await runner.start(spec(dir, "si"));
+	await runner.start(localSpec(dir, "mgo"));
+	await runner.start(localSpec(dir, "si"));
 	await eventually("the launch under way", () => backend.launches === 1);
 	const left = runner.detachAll();
 	backend.open();
@@ -81,7 +81,7 @@ test("a launch that fails after the cockpit has quit is recorded, and the proces
 	const backend = new GatedBackend({ crystalDir: mockBin });
 	backend.failure = new LaunchError("remote disk full on hpc: only 12 kB free");
 	const runner = new JobRunner({ store, backendFor: () => backend, maxJobs: 1 });
-	await runner.start(spec(dir, "mgo"));
+	await runner.start(localSpec(dir, "mgo"));
 	await eventually("the launch under way", () => backend.launches === 1);
 	const left = runner.detachAll();
 	backend.open();

@@ -9,17 +9,8 @@ import { StateStore } from "../../source/jobs/state-store.js";
 import { JobRunner } from "../../source/runner/job-runner.js";
 import { LocalBackend } from "../../source/runner/local.js";
 import { signalGroup } from "../../source/runner/process-group.js";
-import type { JobSpec, JobState } from "../../source/runner/runner.js";
-import { deck, eventually, mockBin, removeProject, tempProject } from "../helpers/project.js";
-
-const spec = (dir: string, name: string): JobSpec => ({
-	id: name,
-	name,
-	dir,
-	runner: "local",
-	parallelism: { ranks: 1, threads: 1 },
-	crystalDir: mockBin,
-});
+import type { JobState } from "../../source/runner/runner.js";
+import { deck, eventually, localSpec, mockBin, removeProject, tempProject } from "../helpers/project.js";
 
 const dirs: string[] = [];
 const runners: JobRunner[] = [];
@@ -43,7 +34,7 @@ async function setUp(delay: string, pollMs: number, watchedPollMs: number) {
 test("a local job's end is seen when its exit record appears, not at the runner's next check", async () => {
 	// Checks an hour apart: only the exit record's appearance can tell the runner in time.
 	const { store, runner, states } = await setUp("0.01", 3_600_000, 3_600_000);
-	await runner.start(spec(dirs.at(-1) as string, "mgo"));
+	await runner.start(localSpec(dirs.at(-1) as string, "mgo", { crystalDir: mockBin }));
 	await eventually("the job's end", () => states.includes("finished"), 15_000);
 	assert.equal(store.get("mgo")?.state, "finished");
 	assert.match(store.get("mgo")?.detail ?? "", /E = -?\d/);
@@ -51,7 +42,7 @@ test("a local job's end is seen when its exit record appears, not at the runner'
 
 test("a job script killed outright, with no exit record, is found ended by the seldom check", async () => {
 	const { store, runner, states } = await setUp("0.2", 100, 500);
-	await runner.start(spec(dirs.at(-1) as string, "mgo"));
+	await runner.start(localSpec(dirs.at(-1) as string, "mgo", { crystalDir: mockBin }));
 	const pgid = await eventually("the running job", () => store.get("mgo")?.handle?.pgid ?? undefined);
 	assert.equal(store.get("mgo")?.state, "running");
 	signalGroup(pgid, "SIGKILL");
